@@ -1,0 +1,103 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/onboard/onboard/engine/model"
+)
+
+// Reader is the read side, available both outside and inside a transaction.
+type Reader interface {
+	File(ctx context.Context, id string) (*FileRecord, error)
+	Files(ctx context.Context, f FileFilter) ([]FileRecord, error)
+
+	Group(ctx context.Context, id string) (*GroupRecord, error)
+	// GroupByExternal returns ErrNotFound when the partner has no such group.
+	GroupByExternal(ctx context.Context, partnerID, externalID string) (*GroupRecord, error)
+	Groups(ctx context.Context, f GroupFilter) ([]GroupRecord, error)
+	// Version returns an accepted version of a group as it was stored.
+	Version(ctx context.Context, groupID string, version int) (*model.Group, error)
+	// CurrentGroup returns the current version with ids, statuses, errors
+	// and policy number filled in from the state.
+	CurrentGroup(ctx context.Context, groupID string) (*model.Group, *GroupRecord, error)
+	Subscribers(ctx context.Context, groupID string) ([]SubscriberRecord, error)
+	Events(ctx context.Context, groupID string) ([]Event, error)
+
+	Transmission(ctx context.Context, id string) (*TransmissionRecord, error)
+	TransmissionByISA13(ctx context.Context, carrierID string, isa13 int64) (*TransmissionRecord, error)
+	TransmissionByFile(ctx context.Context, carrierID, fileName string) (*TransmissionRecord, error)
+	Transmissions(ctx context.Context, f TransmissionFilter) ([]TransmissionRecord, error)
+	TransmissionGroups(ctx context.Context, transmissionID string) ([]TransmissionGroup, error)
+	// GroupTransmissions lists the transmissions that carried a group, newest first.
+	GroupTransmissions(ctx context.Context, groupID string) ([]TransmissionRecord, error)
+	AckBySHA(ctx context.Context, carrierID, sha256 string) (*AckRecord, error)
+	// GroupAcks lists acknowledgements of transmissions that carried a group, newest first.
+	GroupAcks(ctx context.Context, groupID string) ([]AckRecord, error)
+
+	LastBundle(ctx context.Context, groupID string) (*BundleRecord, error)
+	PendingActions(ctx context.Context, groupID string) ([]PendingAction, error)
+	LastRun(ctx context.Context, name string) (time.Time, error)
+}
+
+// Tx is a write transaction. Every status change it makes records an event.
+type Tx interface {
+	Reader
+
+	// SetFileResult commits a file's outcome (state stored).
+	SetFileResult(ctx context.Context, fileID string, r FileResult) error
+
+	// SaveGroup stores g (ids assigned) as a new version of its group,
+	// creating the group when g.ID is new, and refreshes the projection and
+	// statuses (see Save).
+	SaveGroup(ctx context.Context, g *model.Group, s Save) (*GroupRecord, error)
+	// SetSubscriberStatus moves a subscriber to a status with its
+	// outstanding errors (nil clears them).
+	SetSubscriberStatus(ctx context.Context, groupID, subscriberExt string, to model.Status, errs []model.Error, reason, source string) error
+	// SetGroupErrors sets the group-level outstanding errors (nil clears).
+	SetGroupErrors(ctx context.Context, groupID string, errs []model.Error) error
+	// RefreshGroupStatus derives the group's status from its own errors and
+	// its subscribers (DESIGN.md §4) and records an event when it changes.
+	RefreshGroupStatus(ctx context.Context, groupID, reason, source string) (model.Status, error)
+	SetPolicyNumber(ctx context.Context, groupID, policyNumber string) error
+
+	// NextControl reserves n consecutive control numbers of a kind (isa13,
+	// gs06, st02) for a carrier and returns the first. Numbers are never
+	// reused.
+	NextControl(ctx context.Context, carrierID, kind string, n int) (int64, error)
+	CreateTransmission(ctx context.Context, t TransmissionRecord, groups []TransmissionGroup) error
+	// MarkDelivered records that a transmission's file is in the inbox and
+	// that its groups' versions are now the transmitted ones.
+	MarkDelivered(ctx context.Context, transmissionID string, at time.Time) error
+	SetTransmissionAck(ctx context.Context, transmissionID, ackState, result string, at time.Time) error
+	RecordAck(ctx context.Context, a AckRecord) error
+
+	RecordBundle(ctx context.Context, b BundleRecord) error
+	SetPendingAction(ctx context.Context, a PendingAction) error
+	ClearPendingAction(ctx context.Context, groupID, kind string) error
+	SetLastRun(ctx context.Context, name string, at time.Time) error
+}
+
+// Store is the state store the stages use.
+type Store interface {
+	Reader
+	// Update runs fn in one write transaction: committed when fn returns
+	// nil, rolled back otherwise. Writes are serialised (one writer).
+	Update(ctx context.Context, fn func(tx Tx) error) error
+
+	// ClaimFile records that a partner file with this content is being
+	// processed, or says why not (see Claim). The returned record is the
+	// one to continue with (for ClaimDuplicate: the original).
+	ClaimFile(ctx context.Context, partnerID, name, sha256 string, size int64) (*FileRecord, Claim, error)
+	// RecordDuplicate records a duplicate drop of an already processed file.
+	RecordDuplicate(ctx context.Context, partnerID, name, sha256 string, size int64, of string) (*FileRecord, error)
+	// FileDone marks a stored file done (result written, source moved).
+	FileDone(ctx context.Context, fileID string) error
+	// ReleaseFile forgets an uncommitted claim after an operational
+	// failure, so the next poll takes the file again.
+	ReleaseFile(ctx context.Context, fileID string) error
+
+	// Ping checks that the store answers.
+	Ping(ctx context.Context) error
+	Close() error
+}

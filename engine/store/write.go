@@ -1,0 +1,358 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/onboard/onboard/engine/model"
+)
+
+// sqliteTx implements Tx.
+type sqliteTx struct {
+	reader
+	tx  *sql.Tx
+	now func() time.Time
+}
+
+var _ Tx = (*sqliteTx)(nil)
+
+// ClaimFile implements Store.
+func (s *SQLite) ClaimFile(ctx context.Context, partnerID, name, sha string, size int64) (*FileRecord, Claim, error) {
+	var rec *FileRecord
+	var claim Claim
+	err := s.Update(ctx, func(txi Tx) error {
+		t := txi.(*sqliteTx)
+		f, err := scanFile(t.tx.QueryRowContext(ctx, `SELECT `+fileCols+` FROM files WHERE partner_id = ? AND sha256 = ? AND duplicate_of = ''`, partnerID, sha))
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			rec = &FileRecord{ID: uuid.NewString(), PartnerID: partnerID, Name: name, SHA256: sha, Size: size, State: FileProcessing, ReceivedAt: t.now()}
+			_, err = t.tx.ExecContext(ctx, `INSERT INTO files (id, partner_id, name, sha256, size, state, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+				rec.ID, partnerID, name, sha, size, FileProcessing, fmtTime(rec.ReceivedAt))
+			claim = ClaimNew
+			return err
+		case err != nil:
+			return err
+		}
+		rec = f
+		switch f.State {
+		case FileProcessing:
+			claim = ClaimRetry
+			if f.Name != name {
+				rec.Name = name
+				_, err = t.tx.ExecContext(ctx, `UPDATE files SET name = ? WHERE id = ?`, name, f.ID)
+			}
+			return err
+		case FileStored:
+			claim = ClaimFinish
+		default:
+			claim = ClaimDuplicate
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("claiming file %s: %w", name, err)
+	}
+	return rec, claim, nil
+}
+
+// RecordDuplicate implements Store.
+func (s *SQLite) RecordDuplicate(ctx context.Context, partnerID, name, sha string, size int64, of string) (*FileRecord, error) {
+	now := s.now()
+	rec := &FileRecord{ID: uuid.NewString(), PartnerID: partnerID, Name: name, SHA256: sha, Size: size, State: FileDone,
+		Outcome: OutcomeDuplicate, Disposition: "failed", DuplicateOf: of, ReceivedAt: now, ProcessedAt: now, ErrorCount: 1}
+	_, err := s.w.ExecContext(ctx, `INSERT INTO files (id, partner_id, name, sha256, size, state, outcome, disposition, error_count, duplicate_of, received_at, processed_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, rec.ID, partnerID, name, sha, size, rec.State, rec.Outcome, rec.Disposition, 1, of, fmtTime(now), fmtTime(now))
+	if err != nil {
+		return nil, fmt.Errorf("recording duplicate file %s: %w", name, err)
+	}
+	return rec, nil
+}
+
+// FileDone implements Store.
+func (s *SQLite) FileDone(ctx context.Context, fileID string) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE files SET state = ? WHERE id = ? AND state = ?`, FileDone, fileID, FileStored)
+	if err != nil {
+		return fmt.Errorf("marking file done: %w", err)
+	}
+	return nil
+}
+
+// ReleaseFile implements Store.
+func (s *SQLite) ReleaseFile(ctx context.Context, fileID string) error {
+	_, err := s.w.ExecContext(ctx, `DELETE FROM files WHERE id = ? AND state = ?`, fileID, FileProcessing)
+	if err != nil {
+		return fmt.Errorf("releasing file claim: %w", err)
+	}
+	return nil
+}
+
+// SetFileResult implements Tx.
+func (t *sqliteTx) SetFileResult(ctx context.Context, fileID string, r FileResult) error {
+	_, err := t.tx.ExecContext(ctx, `UPDATE files SET state = ?, outcome = ?, disposition = ?, groups_accepted = ?, groups_rejected = ?, error_count = ?, message = ?, processed_at = ? WHERE id = ?`,
+		FileStored, r.Outcome, r.Disposition, r.GroupsAccepted, r.GroupsRejected, r.ErrorCount, r.Message, fmtTime(t.now()), fileID)
+	if err != nil {
+		return fmt.Errorf("recording file result: %w", err)
+	}
+	return nil
+}
+
+// stored returns the copy of g that is kept as a version: the partner's data
+// and onboard's ids, without statuses (they live in the state tables).
+func stored(g *model.Group) *model.Group {
+	c := *g
+	c.Status, c.StatusDatetime, c.Errors, c.PolicyNumber = "", nil, nil, ""
+	c.Subscribers = make([]model.Subscriber, len(g.Subscribers))
+	for i, s := range g.Subscribers {
+		s.Status, s.StatusDatetime, s.Errors = "", nil, nil
+		c.Subscribers[i] = s
+	}
+	return &c
+}
+
+// SaveGroup implements Tx.
+func (t *sqliteTx) SaveGroup(ctx context.Context, g *model.Group, s Save) (*GroupRecord, error) {
+	if g.ID == "" {
+		return nil, errors.New("saving group: the group has no id")
+	}
+	now := t.now()
+	data, err := json.Marshal(stored(g))
+	if err != nil {
+		return nil, fmt.Errorf("encoding group: %w", err)
+	}
+	prev, err := t.Group(ctx, g.ID)
+	isNew := errors.Is(err, ErrNotFound)
+	if err != nil && !isNew {
+		return nil, err
+	}
+	version := 1
+	if isNew {
+		_, err = t.tx.ExecContext(ctx, `INSERT INTO groups (id, partner_id, external_identifier, carrier_id, organization_name, status, status_datetime, version, content_hash, last_file_id, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, g.ID, g.PartnerID, g.ExternalIdentifier, g.CarrierID, g.Employer.OrganizationName,
+			string(model.StatusPending), fmtTime(now), version, s.ContentHash, s.FileID, fmtTime(now), fmtTime(now))
+		if err == nil {
+			err = t.addEvent(ctx, g.ID, "", "", model.StatusPending, s.Reason, s.Source)
+		}
+	} else {
+		version = prev.Version + 1
+		_, err = t.tx.ExecContext(ctx, `UPDATE groups SET carrier_id = ?, organization_name = ?, version = ?, content_hash = ?, errors = '', last_file_id = ?, updated_at = ? WHERE id = ?`,
+			g.CarrierID, g.Employer.OrganizationName, version, s.ContentHash, s.FileID, fmtTime(now), g.ID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("saving group %s: %w", g.ExternalIdentifier, err)
+	}
+	if _, err := t.tx.ExecContext(ctx, `INSERT INTO group_versions (group_id, version, file_id, content_hash, data, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		g.ID, version, s.FileID, s.ContentHash, data, fmtTime(now)); err != nil {
+		return nil, fmt.Errorf("saving version %d of group %s: %w", version, g.ExternalIdentifier, err)
+	}
+	if err := t.project(ctx, g, s, now); err != nil {
+		return nil, fmt.Errorf("saving group %s: %w", g.ExternalIdentifier, err)
+	}
+	if _, err := t.RefreshGroupStatus(ctx, g.ID, s.Reason, s.Source); err != nil {
+		return nil, err
+	}
+	return t.Group(ctx, g.ID)
+}
+
+// project replaces the normalized projection of a group with g's content,
+// keeping each surviving subscriber's status unless its content changed.
+func (t *sqliteTx) project(ctx context.Context, g *model.Group, s Save, now time.Time) error {
+	for _, q := range []string{`DELETE FROM enrollments WHERE group_id = ?`, `DELETE FROM dependents WHERE group_id = ?`, `DELETE FROM locations WHERE group_id = ?`} {
+		if _, err := t.tx.ExecContext(ctx, q, g.ID); err != nil {
+			return err
+		}
+	}
+	for i, l := range g.Locations() {
+		a := l.EmployerAddress
+		if _, err := t.tx.ExecContext(ctx, `INSERT INTO locations (id, group_id, external_identifier, type, is_primary, address_line_1, address_line_2, city, state, zip, fips_county_code)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, l.ID, g.ID, l.ExternalIdentifier, l.Type, i == 0 && g.PrimaryLocation != nil,
+			a.AddressLine1, a.AddressLine2, a.City, a.State, a.Zip, a.FIPSCountyCode); err != nil {
+			return fmt.Errorf("saving location %s: %w", l.ExternalIdentifier, err)
+		}
+	}
+	old, err := t.Subscribers(ctx, g.ID)
+	if err != nil {
+		return err
+	}
+	oldByExt := make(map[string]SubscriberRecord, len(old))
+	for _, o := range old {
+		oldByExt[o.ExternalIdentifier] = o
+	}
+	upsert, err := t.tx.PrepareContext(ctx, `INSERT INTO subscribers (id, group_id, external_identifier, location_external_identifier, first_name, last_name, birth_date, terminated, content_hash, status, status_datetime)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (group_id, external_identifier) DO UPDATE SET location_external_identifier = excluded.location_external_identifier,
+			first_name = excluded.first_name, last_name = excluded.last_name, birth_date = excluded.birth_date, terminated = excluded.terminated, content_hash = excluded.content_hash`)
+	if err != nil {
+		return err
+	}
+	defer upsert.Close()
+	dep, err := t.tx.PrepareContext(ctx, `INSERT INTO dependents (id, group_id, subscriber_id, external_identifier, first_name, last_name, birth_date, relationship, product_lines, end_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer dep.Close()
+	enr, err := t.tx.PrepareContext(ctx, `INSERT INTO enrollments (subscriber_id, group_id, product_line, plan_id, coverage_level, start_date, end_date) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer enr.Close()
+
+	seen := make(map[string]bool, len(g.Subscribers))
+	for _, sub := range g.Subscribers {
+		seen[sub.ExternalIdentifier] = true
+		hash := s.SubscriberHashes[sub.ExternalIdentifier]
+		o, existed := oldByExt[sub.ExternalIdentifier]
+		id := sub.ID
+		if existed {
+			id = o.ID // ids are stable; the intake reuses them, this guards against a mismatch
+		}
+		if _, err := upsert.ExecContext(ctx, id, g.ID, sub.ExternalIdentifier, sub.LocationExternalIdentifier, sub.FirstName, sub.LastName,
+			sub.BirthDate, sub.Terminated(), hash, string(model.StatusPending), fmtTime(now)); err != nil {
+			return fmt.Errorf("saving subscriber %s: %w", sub.ExternalIdentifier, err)
+		}
+		switch {
+		case !existed:
+			if err := t.addEvent(ctx, g.ID, id, "", model.StatusPending, s.Reason, s.Source); err != nil {
+				return err
+			}
+		case o.ContentHash != hash || hash == "":
+			if err := t.setSubscriber(ctx, g.ID, o, model.StatusPending, nil, s.Reason, s.Source); err != nil {
+				return err
+			}
+		}
+		for _, d := range sub.Dependents {
+			if _, err := dep.ExecContext(ctx, d.ID, g.ID, id, d.ExternalIdentifier, d.FirstName, d.LastName, d.BirthDate,
+				d.SubscriberRelationship, strings.Join(d.ProductLines, ","), d.EndDate); err != nil {
+				return fmt.Errorf("saving dependent %s: %w", d.ExternalIdentifier, err)
+			}
+		}
+		for _, e := range sub.Enrollments {
+			if _, err := enr.ExecContext(ctx, id, g.ID, e.ProductLine, e.PlanID, e.CoverageLevel, e.StartDate, e.EndDate); err != nil {
+				return fmt.Errorf("saving enrollment %s of %s: %w", e.ProductLine, sub.ExternalIdentifier, err)
+			}
+		}
+	}
+	for _, o := range old {
+		if !seen[o.ExternalIdentifier] {
+			if _, err := t.tx.ExecContext(ctx, `DELETE FROM subscribers WHERE id = ?`, o.ID); err != nil {
+				return fmt.Errorf("removing subscriber %s: %w", o.ExternalIdentifier, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (t *sqliteTx) addEvent(ctx context.Context, groupID, subscriberID string, from, to model.Status, reason, source string) error {
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO events (group_id, subscriber_id, at, from_status, to_status, reason, source) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		groupID, subscriberID, fmtTime(t.now()), string(from), string(to), reason, source)
+	if err != nil {
+		return fmt.Errorf("recording event: %w", err)
+	}
+	return nil
+}
+
+func (t *sqliteTx) setSubscriber(ctx context.Context, groupID string, o SubscriberRecord, to model.Status, errs []model.Error, reason, source string) error {
+	encoded := encodeErrors(errs)
+	if o.Status == to && encodeErrors(o.Errors) == encoded {
+		return nil
+	}
+	q := `UPDATE subscribers SET status = ?, errors = ? WHERE id = ?`
+	args := []any{string(to), encoded, o.ID}
+	if o.Status != to {
+		q = `UPDATE subscribers SET status = ?, errors = ?, status_datetime = ? WHERE id = ?`
+		args = []any{string(to), encoded, fmtTime(t.now()), o.ID}
+	}
+	if _, err := t.tx.ExecContext(ctx, q, args...); err != nil {
+		return fmt.Errorf("setting status of subscriber %s: %w", o.ExternalIdentifier, err)
+	}
+	if o.Status == to {
+		return nil
+	}
+	return t.addEvent(ctx, groupID, o.ID, o.Status, to, reason, source)
+}
+
+// SetSubscriberStatus implements Tx.
+func (t *sqliteTx) SetSubscriberStatus(ctx context.Context, groupID, subscriberExt string, to model.Status, errs []model.Error, reason, source string) error {
+	var o SubscriberRecord
+	var status, errText string
+	err := t.tx.QueryRowContext(ctx, `SELECT id, external_identifier, status, errors FROM subscribers WHERE group_id = ? AND external_identifier = ?`, groupID, subscriberExt).
+		Scan(&o.ID, &o.ExternalIdentifier, &status, &errText)
+	if err != nil {
+		return notFound(err, "subscriber "+subscriberExt)
+	}
+	o.Status = model.Status(status)
+	if o.Errors, err = decodeErrors(errText); err != nil {
+		return err
+	}
+	return t.setSubscriber(ctx, groupID, o, to, errs, reason, source)
+}
+
+// SetGroupErrors implements Tx.
+func (t *sqliteTx) SetGroupErrors(ctx context.Context, groupID string, errs []model.Error) error {
+	if _, err := t.tx.ExecContext(ctx, `UPDATE groups SET errors = ?, updated_at = ? WHERE id = ?`, encodeErrors(errs), fmtTime(t.now()), groupID); err != nil {
+		return fmt.Errorf("setting group errors: %w", err)
+	}
+	return nil
+}
+
+// RefreshGroupStatus implements Tx.
+func (t *sqliteTx) RefreshGroupStatus(ctx context.Context, groupID, reason, source string) (model.Status, error) {
+	g, err := t.Group(ctx, groupID)
+	if err != nil {
+		return "", err
+	}
+	rows, err := t.tx.QueryContext(ctx, `SELECT DISTINCT status FROM subscribers WHERE group_id = ?`, groupID)
+	if err != nil {
+		return "", fmt.Errorf("reading subscriber statuses: %w", err)
+	}
+	var subs []model.Status
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			rows.Close()
+			return "", err
+		}
+		subs = append(subs, model.Status(s))
+	}
+	rows.Close()
+	// The group's own status, apart from its subscribers, follows its
+	// version: unsent → pending; sent and unanswered → submitted.
+	own := model.StatusSynced
+	if g.TransmittedVersion < g.Version {
+		own = model.StatusPending
+	} else if hasUnacknowledged(ctx, t, groupID) {
+		own = model.StatusSubmitted
+	}
+	to := model.Derive(own, len(g.Errors) > 0, subs)
+	if to == g.Status {
+		return to, nil
+	}
+	if _, err := t.tx.ExecContext(ctx, `UPDATE groups SET status = ?, status_datetime = ?, updated_at = ? WHERE id = ?`,
+		string(to), fmtTime(t.now()), fmtTime(t.now()), groupID); err != nil {
+		return "", fmt.Errorf("setting group status: %w", err)
+	}
+	return to, t.addEvent(ctx, groupID, "", g.Status, to, reason, source)
+}
+
+// hasUnacknowledged reports whether a delivered transmission of the group
+// still waits for its final acknowledgement.
+func hasUnacknowledged(ctx context.Context, t *sqliteTx, groupID string) bool {
+	var n int
+	t.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM transmissions tr JOIN transmission_groups g ON g.transmission_id = tr.id
+		WHERE g.group_id = ? AND tr.state = 'delivered' AND tr.ack_state IN ('', 'accepted')`, groupID).Scan(&n)
+	return n > 0
+}
+
+// SetPolicyNumber implements Tx.
+func (t *sqliteTx) SetPolicyNumber(ctx context.Context, groupID, policyNumber string) error {
+	if _, err := t.tx.ExecContext(ctx, `UPDATE groups SET policy_number = ?, updated_at = ? WHERE id = ?`, policyNumber, fmtTime(t.now()), groupID); err != nil {
+		return fmt.Errorf("setting policy number: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,44 @@
+package report
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/onboard/onboard/engine/model"
+	"github.com/onboard/onboard/engine/store"
+)
+
+// PendingAction says what a person (or onboard) must do next for a group,
+// and since when: a recorded action (feedback, an overdue acknowledgement)
+// first, else what its status implies. Empty for a synced group.
+func PendingAction(g *store.GroupRecord, subs []store.SubscriberRecord, actions []store.PendingAction) (string, time.Time) {
+	if len(actions) > 0 {
+		a := actions[0] // oldest first
+		return a.Message, a.Since
+	}
+	switch g.Status {
+	case model.StatusErrors:
+		n := len(g.Errors)
+		for _, s := range subs {
+			n += len(s.Errors)
+		}
+		return fmt.Sprintf("partner to fix %d error(s) and send an updated file", n), g.StatusDatetime
+	case model.StatusPending:
+		return "waiting for the next transmission to carrier " + g.CarrierID, g.StatusDatetime
+	case model.StatusSubmitted:
+		return "awaiting carrier acknowledgement since " + g.StatusDatetime.UTC().Format(time.RFC3339), g.StatusDatetime
+	}
+	return "", time.Time{}
+}
+
+// CountByStatus counts subscribers by status, with every status present.
+func CountByStatus(subs []store.SubscriberRecord) map[string]int {
+	out := make(map[string]int, len(model.Statuses))
+	for _, s := range model.Statuses {
+		out[string(s)] = 0
+	}
+	for _, s := range subs {
+		out[string(s.Status)]++
+	}
+	return out
+}

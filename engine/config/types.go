@@ -1,0 +1,242 @@
+package config
+
+import (
+	"time"
+
+	"github.com/onboard/onboard/engine/validate"
+	"github.com/onboard/onboard/formats/fixedwidth"
+	"github.com/onboard/onboard/mappings"
+)
+
+// Config is onboard's whole configuration (DESIGN.md §9). Relative paths are
+// resolved against the config file's folder by Load.
+type Config struct {
+	// Path is the config file the configuration was loaded from.
+	Path string `yaml:"-"`
+
+	State    State     `yaml:"state"`
+	HTTP     HTTP      `yaml:"http"`
+	Reports  Reports   `yaml:"reports"`
+	Shutdown Shutdown  `yaml:"shutdown"`
+	Partners []Partner `yaml:"partners"`
+	Carriers []Carrier `yaml:"carriers"`
+}
+
+// State says where onboard keeps its state.
+type State struct {
+	// SQLite is the database file (default var/onboard.db).
+	SQLite string `yaml:"sqlite"`
+	// Staging is where files are copied while processed (default: the
+	// database's folder + /staging).
+	Staging string `yaml:"staging"`
+}
+
+// HTTP configures the operations endpoint; empty Listen turns it off.
+type HTTP struct {
+	Listen string `yaml:"listen"`
+}
+
+// Reports configures status reports.
+type Reports struct {
+	Dir      string `yaml:"dir"`
+	Schedule string `yaml:"schedule"`
+}
+
+// Shutdown bounds a graceful stop.
+type Shutdown struct {
+	// Timeout is how long work in flight may take to finish after SIGTERM
+	// (default 30s).
+	Timeout Duration `yaml:"timeout"`
+}
+
+// Partner is a broker, benefit administrator or aggregator that drops files.
+type Partner struct {
+	ID       string  `yaml:"id"`
+	Name     string  `yaml:"name"`
+	Inbound  Inbound `yaml:"inbound"`
+	Outbound Folder  `yaml:"outbound"`
+	// Mapping is a built-in mapping name or a YAML mapping file path.
+	Mapping string `yaml:"mapping"`
+	// Census is "full" (default) or "changes".
+	Census  string `yaml:"census"`
+	Carrier string `yaml:"carrier"`
+	LDEx    LDEx   `yaml:"ldex"`
+	// MaxFileSize refuses larger inbound files (bytes; default 2 GiB).
+	MaxFileSize int64 `yaml:"max_file_size"`
+
+	// CompiledMapping is Mapping compiled by Load.
+	CompiledMapping *mappings.Mapping `yaml:"-"`
+}
+
+// Census modes.
+const (
+	CensusFull    = "full"
+	CensusChanges = "changes"
+)
+
+// Inbound is a partner's drop folder and how it is watched.
+type Inbound struct {
+	Folder     `yaml:",inline"`
+	Schedule   string   `yaml:"schedule"`
+	Settle     Duration `yaml:"settle"`
+	DoneMarker bool     `yaml:"done_marker"`
+}
+
+// LDEx configures customer bundles.
+type LDEx struct {
+	Schedule string `yaml:"schedule"`
+}
+
+// Folder is a local directory or an SFTP directory; exactly one is set.
+type Folder struct {
+	Dir  string `yaml:"dir"`
+	SFTP *SFTP  `yaml:"sftp"`
+}
+
+// SFTP is an SFTP endpoint. Host keys must be verified: KnownHostsFile or
+// HostKeys is required. Secrets come only from files or ${ENV} expansion.
+type SFTP struct {
+	Address        string `yaml:"address"`
+	User           string `yaml:"user"`
+	PrivateKeyFile string `yaml:"private_key_file"`
+	// Passphrase for the private key: ${ENV} only, or PassphraseFile.
+	Passphrase     Secret `yaml:"passphrase"`
+	PassphraseFile string `yaml:"passphrase_file"`
+	// Password authentication: ${ENV} only, or PasswordFile.
+	Password       Secret `yaml:"password"`
+	PasswordFile   string `yaml:"password_file"`
+	KnownHostsFile string `yaml:"known_hosts_file"`
+	// HostKey pins one key ("ssh-ed25519 AAAA..."); HostKeys several, for rotation.
+	HostKey  string   `yaml:"host_key"`
+	HostKeys []string `yaml:"host_keys"`
+	Dir      string   `yaml:"dir"`
+	// Timeout bounds every operation (default 30s).
+	Timeout Duration `yaml:"timeout"`
+}
+
+// Secret is a string that never prints.
+type Secret string
+
+// String masks the secret.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "********"
+}
+
+// Carrier is an insurance carrier that receives enrollment files.
+type Carrier struct {
+	ID   string `yaml:"id"`
+	Name string `yaml:"name"`
+	// Format is "x12-834" or a layout file path.
+	Format     string   `yaml:"format"`
+	Mode       string   `yaml:"mode"`
+	Schedule   string   `yaml:"schedule"`
+	Inbox      Folder   `yaml:"inbox"`
+	Acks       Acks     `yaml:"acks"`
+	AckTimeout Duration `yaml:"ack_timeout"`
+	SyncedOn   string   `yaml:"synced_on"`
+	X12        X12      `yaml:"x12"`
+	Plans      []Plan   `yaml:"plans"`
+	Rules      []Rule   `yaml:"rules"`
+	// ResultColumns renames the columns of the carrier's result files:
+	// canonical name (transmission, group_external_identifier, ...) → header.
+	ResultColumns map[string]string `yaml:"result_columns"`
+
+	// Validator is the carrier's catalog and compiled rules, built by Load.
+	Validator *validate.Carrier `yaml:"-"`
+	// Layout is Format loaded and compiled when it is a layout file.
+	Layout *fixedwidth.Layout `yaml:"-"`
+}
+
+// Formats and modes.
+const (
+	FormatX12  = "x12-834"
+	ModeChange = "change"
+	ModeFull   = "full"
+)
+
+// IsX12 reports whether the carrier receives X12 834 files.
+func (c *Carrier) IsX12() bool { return c.Format == FormatX12 }
+
+// Acks is the carrier's acknowledgement folder and its poll schedule.
+type Acks struct {
+	Folder   `yaml:",inline"`
+	Schedule string `yaml:"schedule"`
+}
+
+// X12 holds a carrier's X12 envelope and code settings.
+type X12 struct {
+	SenderQualifier   string `yaml:"sender_qualifier"`
+	SenderID          string `yaml:"sender_id"`
+	ReceiverQualifier string `yaml:"receiver_qualifier"`
+	ReceiverID        string `yaml:"receiver_id"`
+	// Usage is T (test) or P (production).
+	Usage string `yaml:"usage"`
+	// Delimiters; defaults * : ^ ~ with a newline after each segment.
+	ElementSeparator    string `yaml:"element_separator"`
+	ComponentSeparator  string `yaml:"component_separator"`
+	RepetitionSeparator string `yaml:"repetition_separator"`
+	SegmentTerminator   string `yaml:"segment_terminator"`
+	Newline             *bool  `yaml:"newline"`
+	// ProductLines maps a product line to its HD03 code (defaults:
+	// medical HLT, dental DEN, vision VIS).
+	ProductLines map[string]string `yaml:"product_lines"`
+	// CoverageLevels maps a coverage level to its HD05 code (defaults:
+	// employee_only EMP, employee_spouse ESP, employee_children ECH, family FAM).
+	CoverageLevels map[string]string `yaml:"coverage_levels"`
+}
+
+// Plan is one plan of a carrier's catalog with monthly rates by coverage level.
+type Plan struct {
+	ID          string             `yaml:"id"`
+	ProductLine string             `yaml:"product_line"`
+	Name        string             `yaml:"name"`
+	Rates       map[string]float64 `yaml:"rates"`
+}
+
+// Rule is a carrier business rule: an expression that must hold.
+type Rule struct {
+	ID        string `yaml:"id"`
+	On        string `yaml:"on"`
+	Expr      string `yaml:"expr"`
+	Message   string `yaml:"message"`
+	Parameter string `yaml:"parameter"`
+}
+
+// Duration is a time.Duration written as "30s" or "48h" in YAML.
+type Duration time.Duration
+
+// D returns the duration as a time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// Partner returns the partner with the id, or nil.
+func (c *Config) Partner(id string) *Partner {
+	for i := range c.Partners {
+		if c.Partners[i].ID == id {
+			return &c.Partners[i]
+		}
+	}
+	return nil
+}
+
+// Carrier returns the carrier with the id, or nil.
+func (c *Config) Carrier(id string) *Carrier {
+	for i := range c.Carriers {
+		if c.Carriers[i].ID == id {
+			return &c.Carriers[i]
+		}
+	}
+	return nil
+}
+
+// Plan returns the carrier's plan with the id, or nil.
+func (c *Carrier) Plan(id string) *Plan {
+	for i := range c.Plans {
+		if c.Plans[i].ID == id {
+			return &c.Plans[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,228 @@
+package validate
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/expr-lang/expr/vm"
+
+	"github.com/onboard/onboard/engine/model"
+)
+
+// Group validates g against shape, reference data and the carrier's catalog and rules.
+// now is the clock (for "not in the future"). Errors have ErrorType, Message (a complete
+// sentence a partner can act on), Parameter (canonical path, e.g.
+// group.subscribers[E1001].dependents[E1001-S].birth_date, built with model's path
+// helpers), Value (omitted for SSNs, model.MaskFEIN for FEINs). Source is left nil (the
+// caller fills it from model.SourcedGroup.Locate). Sorted deterministically.
+//
+// c may be nil: then only shape and reference data are checked. Valid values
+// are normalised in place: a FEIN or SSN written with dashes becomes its 9
+// digits, a state code is upper-cased.
+func Group(g *model.Group, c *Carrier, now time.Time) []model.Error {
+	if g == nil {
+		return []model.Error{{ErrorType: model.ErrParameterRequired, Parameter: model.PathGroup,
+			Message: "The group is missing; send one group object."}}
+	}
+	v := &checker{c: c, today: now.Format(dateLayout)}
+	v.env.Today = func() string { return v.today }
+	v.group(g)
+	model.SortErrors(v.errs)
+	return v.errs
+}
+
+// checker collects the errors of one group.
+type checker struct {
+	c     *Carrier
+	today string
+	errs  []model.Error
+	env   env
+	vm    vm.VM // reused across rules: a run allocates less
+}
+
+// at is where a value lives: its entity's path, its field's JSON name, and
+// the entity as a message names it ("The subscriber's"). The parameter path
+// and the label are joined only when an error is reported, which keeps a
+// clean group (the common case) free of string building.
+type at struct{ base, field, owner string }
+
+func (a at) param() string {
+	if a.field == "" {
+		return a.base
+	}
+	return a.base + "." + a.field
+}
+
+func (a at) label() string {
+	if a.field == "fein" {
+		return a.owner + " FEIN"
+	}
+	return a.owner + " " + a.field
+}
+
+// kind says how a value may be echoed in an error.
+type kind int
+
+const (
+	plain  kind = iota
+	fein        // masked
+	secret      // omitted (SSN)
+)
+
+func shown(value string, k kind) string {
+	switch k {
+	case fein:
+		return model.MaskFEIN(value)
+	case secret:
+		return ""
+	}
+	return value
+}
+
+func (v *checker) add(t model.ErrorType, param, value, msg string) {
+	v.errs = append(v.errs, model.Error{ErrorType: t, Parameter: param, Value: value, Message: msg})
+}
+
+// text checks a string field: presence when required, and that it holds
+// none of the carrier's delimiters. It reports whether the value is present
+// and clean, so format checks can follow.
+func (v *checker) text(a at, value string, required bool, k kind) bool {
+	if strings.TrimSpace(value) == "" {
+		if required {
+			v.add(model.ErrParameterRequired, a.param(), "", a.label()+" is required.")
+		}
+		return false
+	}
+	if v.c != nil && v.c.delimiters != "" {
+		if i := strings.IndexAny(value, v.c.delimiters); i >= 0 {
+			_, size := utf8.DecodeRuneInString(value[i:])
+			v.add(model.ErrParameterInvalid, a.param(), shown(value, k), fmt.Sprintf(
+				"%s must not contain the character '%s', which the carrier's X12 files use as a delimiter.",
+				a.label(), value[i:i+size]))
+			return false
+		}
+	}
+	return true
+}
+
+// enum checks a field against its allowed values.
+func (v *checker) enum(a at, value string, required bool, allowed []string) bool {
+	if !v.text(a, value, required, plain) {
+		return false
+	}
+	if !slices.Contains(allowed, value) {
+		v.add(model.ErrParameterInvalid, a.param(), value,
+			fmt.Sprintf("%s must be one of %s.", a.label(), strings.Join(allowed, ", ")))
+		return false
+	}
+	return true
+}
+
+// date checks a date field and returns it ("" when absent or bad).
+func (v *checker) date(a at, value string, required bool) string {
+	if !v.text(a, value, required, plain) {
+		return ""
+	}
+	if _, err := parseDate(value); err != nil {
+		v.add(model.ErrParameterInvalid, a.param(), value,
+			a.label()+" must be a real calendar date written YYYY-MM-DD, such as 2027-01-01.")
+		return ""
+	}
+	return value
+}
+
+// notFuture reports a date after the clock's day. Dates in YYYY-MM-DD
+// compare as strings.
+func (v *checker) notFuture(a at, value string) bool {
+	if value > v.today {
+		v.add(model.ErrParameterInvalid, a.param(), value,
+			fmt.Sprintf("%s is in the future (today is %s); give the actual date.", a.label(), v.today))
+		return false
+	}
+	return true
+}
+
+// birthDate checks a required date of birth: real, not in the future, not
+// before 1900.
+func (v *checker) birthDate(a at, value string) {
+	if d := v.date(a, value, true); d != "" && v.notFuture(a, d) && d < "1900-01-01" {
+		v.add(model.ErrParameterInvalid, a.param(), d, a.label()+" is before 1900; check the year.")
+	}
+}
+
+// ssn checks an optional SSN and normalises it to 9 digits.
+func (v *checker) ssn(a at, value *string) {
+	if !v.text(a, *value, false, secret) {
+		return
+	}
+	d, err := NormalizeSSN(*value)
+	switch err {
+	case nil:
+		*value = d
+	case errFormat:
+		v.add(model.ErrParameterInvalid, a.param(), "", a.label()+" must be 9 digits, written 123456789 or 123-45-6789.")
+	default:
+		v.add(model.ErrParameterInvalid, a.param(), "", a.label()+
+			" is not a number the Social Security Administration issues (area 000, 666 or 900-999, group 00 or serial 0000); check it.")
+	}
+}
+
+// fieldValue returns the value at a dotted path of JSON names below entity
+// (a pointer to a model struct) for an error's Value: "" when the path does
+// not name a scalar, masked for a FEIN, omitted for an SSN.
+func fieldValue(entity any, path string) string {
+	if path == "" || strings.ContainsAny(path, "[]") {
+		return ""
+	}
+	rv := reflect.ValueOf(entity)
+	names := strings.Split(path, ".")
+	for _, name := range names {
+		for rv.Kind() == reflect.Pointer {
+			if rv.IsNil() {
+				return ""
+			}
+			rv = rv.Elem()
+		}
+		if rv.Kind() != reflect.Struct {
+			return ""
+		}
+		f, ok := fieldByJSON(rv.Type(), name)
+		if !ok {
+			return ""
+		}
+		rv = rv.FieldByIndex(f.Index)
+	}
+	switch names[len(names)-1] {
+	case "social_security_number":
+		return ""
+	case "fein":
+		return model.MaskFEIN(rv.String())
+	}
+	switch rv.Kind() {
+	case reflect.String:
+		return rv.String()
+	case reflect.Int, reflect.Int64:
+		return strconv.FormatInt(rv.Int(), 10)
+	case reflect.Float64:
+		return strconv.FormatFloat(rv.Float(), 'f', -1, 64)
+	case reflect.Bool:
+		return strconv.FormatBool(rv.Bool())
+	}
+	return ""
+}
+
+func fieldByJSON(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag == name {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}

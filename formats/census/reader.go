@@ -1,0 +1,222 @@
+package census
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/onboard/onboard/engine/model"
+	"github.com/onboard/onboard/mappings"
+)
+
+// rowRef is where one row starts: 16 bytes a row is all the index keeps.
+type rowRef struct {
+	off  int64 // byte offset in the file
+	line int64 // its first line
+}
+
+// groupRows are a group's rows in file order.
+type groupRows struct {
+	key  string
+	rows []rowRef
+}
+
+// Reader reads a census CSV group by group through a compiled mapping.
+type Reader struct {
+	src  io.ReadSeeker
+	file string
+	plan *mappings.Plan
+
+	groups []groupRows
+	next   int
+
+	// Sequential reading: cr reads from pos onwards; a row elsewhere
+	// costs a seek and a fresh csv.Reader.
+	cr     *csv.Reader
+	crBase int64
+	row    mappings.Row
+}
+
+const bufSize = 64 << 10
+
+// NewReader reads a census CSV through m. r must be seekable (onboard stages every file
+// locally first): the reader makes one pass to index rows by group (byte offset + line per
+// row, 16 bytes a row) and then yields groups one at a time, so a million-member file is
+// never held whole in memory, and rows of a group need not be contiguous.
+//
+// A file-level problem (empty, not UTF-8 text, not CSV, a header that does
+// not fit the mapping, no rows) is returned as a model.Error of type
+// file_invalid.
+func NewReader(r io.ReadSeeker, m *mappings.Mapping, fileName string) (*Reader, error) {
+	if m == nil {
+		return nil, errors.New("reading census: no mapping")
+	}
+	origin, err := r.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, fmt.Errorf("reading census: %w", err)
+	}
+	rd := &Reader{src: r, file: fileName}
+	var head [3]byte
+	n, err := io.ReadFull(r, head[:])
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("reading census: %w", err)
+	}
+	base := origin
+	switch {
+	case bytes.HasPrefix(head[:n], []byte("\xef\xbb\xbf")):
+		base += 3 // a UTF-8 byte-order mark, as spreadsheets write
+	case bytes.HasPrefix(head[:n], []byte("\xff\xfe")), bytes.HasPrefix(head[:n], []byte("\xfe\xff")):
+		return nil, rd.fileError(0, "The file is UTF-16 text; export the census as CSV in UTF-8.")
+	}
+	if _, err := r.Seek(base, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("reading census: %w", err)
+	}
+	check := newTextChecker(r)
+	br := bufio.NewReaderSize(check, bufSize)
+	cr := newCSV(br)
+	header, err := cr.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) && check.err == nil {
+			return nil, rd.fileError(0, "The file is empty; send a census with a header row and one row per member.")
+		}
+		return nil, rd.readError(err, check)
+	}
+	header = append([]string(nil), header...)
+	plan, err := m.Bind(header)
+	if err != nil {
+		var he *mappings.HeaderError
+		if errors.As(err, &he) {
+			return nil, rd.headerError(he, m)
+		}
+		return nil, fmt.Errorf("reading census header: %w", err)
+	}
+	rd.plan = plan
+	index := map[string]int{}
+	for {
+		off := base + cr.InputOffset()
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) && check.err == nil {
+			break
+		}
+		if err != nil {
+			return nil, rd.readError(err, check)
+		}
+		if blank(rec) {
+			continue
+		}
+		line, _ := cr.FieldPos(0)
+		key := plan.Key(rec)
+		gi, ok := index[key]
+		if !ok {
+			gi = len(rd.groups)
+			key = strings.Clone(key) // the record's string is not retained
+			index[key] = gi
+			rd.groups = append(rd.groups, groupRows{key: key})
+		}
+		rd.groups[gi].rows = append(rd.groups[gi].rows, rowRef{off: off, line: int64(line)})
+	}
+	if len(rd.groups) == 0 {
+		return nil, rd.fileError(0, "The file has a header but no rows; send one row per member.")
+	}
+	return rd, nil
+}
+
+func newCSV(r io.Reader) *csv.Reader {
+	cr := csv.NewReader(r)
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1 // a ragged row is the row's error, not the file's
+	cr.LazyQuotes = false
+	return cr
+}
+
+// blank reports whether every cell of a record is blank: spreadsheets
+// export such rows below the data.
+func blank(rec []string) bool {
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// Next returns the next group, in order of first appearance; io.EOF at the end.
+func (r *Reader) Next() (*model.SourcedGroup, error) {
+	if r.next >= len(r.groups) {
+		return nil, io.EOF
+	}
+	g := &r.groups[r.next]
+	r.next++
+	b := newBuilder(r, g.key, int(g.rows[0].line), len(g.rows))
+	for _, ref := range g.rows {
+		rec, err := r.readAt(ref.off)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) || errors.Is(err, io.EOF) {
+				return nil, r.fileError(int(ref.line), "The file changed while it was read; send it again.")
+			}
+			return nil, fmt.Errorf("reading census row at line %d: %w", ref.line, err)
+		}
+		b.add(rec, int(ref.line))
+	}
+	return b.finish(), nil
+}
+
+// readAt reads the record starting at off, reading on without a seek when
+// the rows of a group follow each other.
+func (r *Reader) readAt(off int64) ([]string, error) {
+	if r.cr == nil || off != r.crBase+r.cr.InputOffset() {
+		if _, err := r.src.Seek(off, io.SeekStart); err != nil {
+			return nil, err
+		}
+		r.cr = newCSV(bufio.NewReaderSize(r.src, bufSize))
+		r.crBase = off
+	}
+	return r.cr.Read()
+}
+
+// fileError is a file_invalid error at a line (0: the whole file).
+func (r *Reader) fileError(line int, msg string) model.Error {
+	return model.Error{ErrorType: model.ErrFileInvalid, Message: msg, Source: &model.Source{File: r.file, Line: line}}
+}
+
+// readError turns a failed read into a file_invalid error.
+func (r *Reader) readError(err error, check *textChecker) error {
+	if te := check.err; te != nil {
+		if te.nul {
+			return r.fileError(te.line, fmt.Sprintf("The file is not CSV text: line %d holds a NUL byte, as binary files (spreadsheets, archives) do; export the census as CSV (UTF-8).", te.line))
+		}
+		return r.fileError(te.line, fmt.Sprintf("The file is not UTF-8 text: line %d holds bytes that are not UTF-8; export the census as CSV (UTF-8).", te.line))
+	}
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		line := pe.StartLine
+		var msg string
+		switch {
+		case errors.Is(pe.Err, csv.ErrQuote) && pe.Line != pe.StartLine:
+			msg = fmt.Sprintf("The file is not valid CSV: the quoted field that starts on line %d is never closed; check for a stray quote (\").", line)
+		case errors.Is(pe.Err, csv.ErrQuote), errors.Is(pe.Err, csv.ErrBareQuote):
+			line = pe.Line
+			msg = fmt.Sprintf("The file is not valid CSV: line %d has a quote (\") inside a field, at character %d; quote the whole field and double the inner quote (\"\").", line, pe.Column)
+		default:
+			msg = fmt.Sprintf("The file is not valid CSV: line %d: %v.", line, pe.Err)
+		}
+		return r.fileError(line, msg)
+	}
+	return fmt.Errorf("reading census: %w", err)
+}
+
+func (r *Reader) headerError(he *mappings.HeaderError, m *mappings.Mapping) model.Error {
+	var parts []string
+	if len(he.Missing) > 0 {
+		parts = append(parts, fmt.Sprintf("lacks the columns %s that the %s layout needs", strings.Join(he.Missing, ", "), m.Name))
+	}
+	if len(he.Duplicate) > 0 {
+		parts = append(parts, fmt.Sprintf("names the columns %s more than once", strings.Join(he.Duplicate, ", ")))
+	}
+	return r.fileError(1, "The header row "+strings.Join(parts, " and ")+"; fix the header and send the file again.")
+}

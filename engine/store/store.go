@@ -96,6 +96,9 @@ type Store interface {
 	// ReleaseFile forgets an uncommitted claim after an operational
 	// failure, so the next poll takes the file again.
 	ReleaseFile(ctx context.Context, fileID string) error
+	// ReopenFile makes a rejected file processable again (replay after a
+	// fix): its next claim is a retry instead of a duplicate.
+	ReopenFile(ctx context.Context, fileID string) error
 
 	// Ping checks that the store answers.
 	Ping(ctx context.Context) error

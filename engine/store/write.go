@@ -93,6 +93,24 @@ func (s *SQLite) ReleaseFile(ctx context.Context, fileID string) error {
 	return nil
 }
 
+// ErrNotReplayable is returned by ReopenFile for a file that was not rejected.
+var ErrNotReplayable = errors.New("only a rejected file can be replayed")
+
+// ReopenFile implements Store.
+func (s *SQLite) ReopenFile(ctx context.Context, fileID string) error {
+	return s.Update(ctx, func(txi Tx) error {
+		f, err := txi.File(ctx, fileID)
+		if err != nil {
+			return err
+		}
+		if f.State != FileDone || f.Outcome != OutcomeRejected || f.DuplicateOf != "" {
+			return fmt.Errorf("file %s (%s, %s): %w", f.Name, f.State, f.Outcome, ErrNotReplayable)
+		}
+		_, err = txi.(*sqliteTx).tx.ExecContext(ctx, `UPDATE files SET state = ?, outcome = '', disposition = '' WHERE id = ?`, FileProcessing, fileID)
+		return err
+	})
+}
+
 // SetFileResult implements Tx.
 func (t *sqliteTx) SetFileResult(ctx context.Context, fileID string, r FileResult) error {
 	_, err := t.tx.ExecContext(ctx, `UPDATE files SET state = ?, outcome = ?, disposition = ?, groups_accepted = ?, groups_rejected = ?, error_count = ?, message = ?, processed_at = ? WHERE id = ?`,

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/onboard/onboard/engine/config"
+)
+
+// configCmd is `onboard config check`.
+type configCmd struct{}
+
+func (c *configCmd) Run(ctx context.Context, m *Main, args []string) int {
+	if len(args) == 0 || args[0] != "check" {
+		fmt.Fprintln(m.Stderr, "Usage: onboard config check -config F")
+		return 2
+	}
+	fs := m.flagSet("config check", "config check -config F")
+	path := fs.String("config", defaultConfig(), "config file")
+	if code, ok := parse(fs, args[1:]); !ok {
+		return code
+	}
+	cfg, ok := m.loadConfig(*path)
+	if !ok {
+		return 1
+	}
+	fmt.Fprintf(m.Stdout, "%s: ok (%d partners, %d carriers)\n", cfg.Path, len(cfg.Partners), len(cfg.Carriers))
+	return 0
+}
+
+// loadConfig loads the config, printing every problem when it fails.
+func (m *Main) loadConfig(path string) (*config.Config, bool) {
+	cfg, err := config.Load(path)
+	if err != nil {
+		var probs config.Problems
+		if errors.As(err, &probs) {
+			for _, p := range probs {
+				fmt.Fprintln(m.Stderr, p.String())
+			}
+			fmt.Fprintf(m.Stderr, "%d problem(s) in the configuration\n", len(probs))
+		} else {
+			fmt.Fprintf(m.Stderr, "onboard: %v\n", err)
+		}
+		return nil, false
+	}
+	return cfg, true
+}

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/onboard/onboard/engine"
+)
+
+// onceCmd is `onboard once`.
+type onceCmd struct{}
+
+func (c *onceCmd) Run(ctx context.Context, m *Main, args []string) int {
+	fs := m.flagSet("once", "once -config F")
+	path := fs.String("config", defaultConfig(), "config file")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	cfg, ok := m.loadConfig(*path)
+	if !ok {
+		return 1
+	}
+	log := m.logger()
+	e, err := engine.New(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "onboard: %v\n", err)
+		return 1
+	}
+	defer e.Close()
+	if isTerminal(m.Stderr) {
+		e.Intake.Progress = progressPrinter(m.Stderr)
+	}
+	if err := e.Once(ctx); err != nil {
+		log.Error("pass finished with failures", "err", err)
+		return 1
+	}
+	return 0
+}

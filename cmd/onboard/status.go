@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/onboard/onboard/engine/model"
+	"github.com/onboard/onboard/engine/report"
+	"github.com/onboard/onboard/engine/store"
+)
+
+// statusCmd is `onboard status`.
+type statusCmd struct{}
+
+// statusGroup is one group of `onboard status -json`.
+type statusGroup struct {
+	ID                 string         `json:"id"`
+	ExternalIdentifier string         `json:"external_identifier"`
+	PartnerID          string         `json:"partner_id"`
+	CarrierID          string         `json:"carrier_id"`
+	OrganizationName   string         `json:"organization_name"`
+	Status             model.Status   `json:"status"`
+	StatusDatetime     time.Time      `json:"status_datetime"`
+	PolicyNumber       string         `json:"policy_number"`
+	Subscribers        map[string]int `json:"subscribers"`
+	PendingAction      string         `json:"pending_action"`
+	PendingSince       *time.Time     `json:"pending_since,omitempty"`
+	Errors             []model.Error  `json:"errors"`
+}
+
+func (c *statusCmd) Run(ctx context.Context, m *Main, args []string) int {
+	fs := m.flagSet("status", "status -config F [-partner P] [-status S] [-json]")
+	path := fs.String("config", defaultConfig(), "config file")
+	partner := fs.String("partner", "", "only this partner's groups")
+	status := fs.String("status", "", "only groups with this status (pending, submitted, synced, errors)")
+	asJSON := fs.Bool("json", false, `print {"groups": [...]} as JSON`)
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if *status != "" && !model.Status(*status).Valid() {
+		fmt.Fprintf(m.Stderr, "onboard: unknown status %q (pending, submitted, synced, errors)\n", *status)
+		return 2
+	}
+	cfg, ok := m.loadConfig(*path)
+	if !ok {
+		return 1
+	}
+	st, err := store.OpenSQLite(ctx, cfg.State.SQLite)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "onboard: %v\n", err)
+		return 1
+	}
+	defer st.Close()
+	groups, err := statusGroups(ctx, st, store.GroupFilter{PartnerID: *partner, Status: model.Status(*status)})
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "onboard: %v\n", err)
+		return 1
+	}
+	if *asJSON {
+		enc := json.NewEncoder(m.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(map[string]any{"groups": groups}); err != nil {
+			return 1
+		}
+		return 0
+	}
+	tw := tabwriter.NewWriter(m.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PARTNER\tGROUP\tEMPLOYER\tSTATUS\tSINCE\tSUBSCRIBERS\tPOLICY\tPENDING ACTION")
+	for _, g := range groups {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d pending, %d submitted, %d synced, %d errors\t%s\t%s\n",
+			g.PartnerID, g.ExternalIdentifier, g.OrganizationName, g.Status, g.StatusDatetime.Local().Format(time.DateTime),
+			g.Subscribers["pending"], g.Subscribers["submitted"], g.Subscribers["synced"], g.Subscribers["errors"], g.PolicyNumber, g.PendingAction)
+	}
+	tw.Flush()
+	if len(groups) == 0 {
+		fmt.Fprintln(m.Stdout, "no groups")
+	}
+	return 0
+}
+
+func statusGroups(ctx context.Context, st store.Reader, f store.GroupFilter) ([]statusGroup, error) {
+	recs, err := st.Groups(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]statusGroup, 0, len(recs))
+	for i := range recs {
+		g := &recs[i]
+		subs, err := st.Subscribers(ctx, g.ID)
+		if err != nil {
+			return nil, err
+		}
+		actions, err := st.PendingActions(ctx, g.ID)
+		if err != nil {
+			return nil, err
+		}
+		errs := append([]model.Error{}, g.Errors...)
+		for _, s := range subs {
+			errs = append(errs, s.Errors...)
+		}
+		action, since := report.PendingAction(g, subs, actions)
+		sg := statusGroup{ID: g.ID, ExternalIdentifier: g.ExternalIdentifier, PartnerID: g.PartnerID, CarrierID: g.CarrierID,
+			OrganizationName: g.OrganizationName, Status: g.Status, StatusDatetime: g.StatusDatetime, PolicyNumber: g.PolicyNumber,
+			Subscribers: report.CountByStatus(subs), PendingAction: action, Errors: errs}
+		if !since.IsZero() {
+			sg.PendingSince = &since
+		}
+		out = append(out, sg)
+	}
+	return out, nil
+}

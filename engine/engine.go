@@ -1,0 +1,129 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/onboard/onboard/engine/config"
+	"github.com/onboard/onboard/engine/intake"
+	"github.com/onboard/onboard/engine/store"
+)
+
+// Engine holds the store, the folders and the stages' jobs.
+type Engine struct {
+	Config *config.Config
+	Store  store.Store
+	Pool   *Pool
+	Log    *slog.Logger
+	Intake *intake.Intake
+	// Now is the clock.
+	Now func() time.Time
+	// Metrics are the daemon's metrics; stage wiring counts transmissions,
+	// acks and bundles through it (its methods are safe on nil).
+	Metrics *Metrics
+	// Jobs are every stage's work, in pass order: intake per partner, then
+	// transmit per carrier, acks per carrier, LDEx per partner, reports.
+	Jobs []Job
+}
+
+// Job is one unit of scheduled work: a stage for one partner or carrier.
+type Job struct {
+	// Name identifies the job in logs, metrics and last-run bookkeeping
+	// ("intake:acme", "transmit:bluecross").
+	Name string
+	// Stage is the stage name (intake, transmit, acks, ldex, report).
+	Stage string
+	// Partner or Carrier is the job's subject, when it has one.
+	Partner, Carrier string
+	// Schedule is the job's cron spec.
+	Schedule string
+	// Run does one pass.
+	Run func(ctx context.Context) error
+}
+
+// Stage order in a pass.
+var stageOrder = []string{"intake", "transmit", "acks", "ldex", "report"}
+
+// jobBuilders add the jobs of the stages after intake; each stage's wiring
+// file in this package registers its builder in init.
+var jobBuilders = map[string]func(e *Engine) ([]Job, error){}
+
+// New opens the store and builds every stage's jobs for cfg.
+func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Engine, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	st, err := store.OpenSQLite(ctx, cfg.State.SQLite)
+	if err != nil {
+		return nil, fmt.Errorf("opening state store %s: %w", cfg.State.SQLite, err)
+	}
+	e := &Engine{Config: cfg, Store: st, Pool: NewPool(), Log: log, Now: time.Now, Metrics: NewMetrics()}
+	e.Intake = intake.New(st, cfg, e.Pool.Open, log)
+	for i := range cfg.Partners {
+		p := &cfg.Partners[i]
+		e.Jobs = append(e.Jobs, Job{Name: "intake:" + p.ID, Stage: "intake", Partner: p.ID, Schedule: p.Inbound.Schedule,
+			Run: func(ctx context.Context) error { return e.intakePass(ctx, p, false) }})
+	}
+	for _, stage := range stageOrder[1:] {
+		build, ok := jobBuilders[stage]
+		if !ok {
+			continue
+		}
+		jobs, err := build(e)
+		if err != nil {
+			e.Close()
+			return nil, fmt.Errorf("building %s stage: %w", stage, err)
+		}
+		e.Jobs = append(e.Jobs, jobs...)
+	}
+	return e, nil
+}
+
+// intakePass runs intake over one partner; once waits for settling files.
+func (e *Engine) intakePass(ctx context.Context, p *config.Partner, once bool) error {
+	pass := e.Intake.Pass
+	if once {
+		pass = e.Intake.Once
+	}
+	sum, err := pass(ctx, p)
+	if sum.Waiting > 0 && once {
+		e.Log.Info("files still arriving were left for the next pass", "partner", p.ID, "files", sum.Waiting)
+	}
+	if err == nil && sum.LastErr != nil {
+		err = sum.LastErr
+	}
+	return err
+}
+
+// Once runs every job once in pass order, ignoring schedules. Rejected
+// files are not failures; an operational failure of any job is returned
+// after all have run.
+func (e *Engine) Once(ctx context.Context) error {
+	var errs []error
+	for _, j := range e.Jobs {
+		if ctx.Err() != nil {
+			break
+		}
+		var err error
+		if j.Stage == "intake" {
+			err = e.intakePass(ctx, e.Config.Partner(j.Partner), true)
+		} else {
+			err = j.Run(ctx)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", j.Name, err))
+		}
+	}
+	if ctx.Err() != nil {
+		errs = append(errs, ctx.Err())
+	}
+	return errors.Join(errs...)
+}
+
+// Close releases the folders and the store.
+func (e *Engine) Close() error {
+	return errors.Join(e.Pool.Close(), e.Store.Close())
+}

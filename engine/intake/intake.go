@@ -1,0 +1,139 @@
+package intake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/onboard/onboard/engine/config"
+	"github.com/onboard/onboard/engine/store"
+	"github.com/onboard/onboard/engine/transport"
+)
+
+// Opener returns the folder a config names (a pool keeps connections).
+type Opener func(ctx context.Context, f config.Folder) (transport.Folder, error)
+
+// Intake runs partner intake passes. It is safe for concurrent passes over
+// different partners; passes over one partner must not overlap.
+type Intake struct {
+	store   store.Store
+	cfg     *config.Config
+	open    Opener
+	log     *slog.Logger
+	settled *settler
+
+	// Now and NewID are the clock and id source (tests inject them).
+	Now   func() time.Time
+	NewID func() string
+	// Progress, when set, is told how many bytes of a large file were read.
+	Progress func(file string, done, total int64)
+}
+
+// New returns an Intake over the store and config.
+func New(st store.Store, cfg *config.Config, open Opener, log *slog.Logger) *Intake {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Intake{store: st, cfg: cfg, open: open, log: log, settled: newSettler(), Now: time.Now, NewID: uuid.NewString}
+}
+
+// Summary is what one pass over a partner did.
+type Summary struct {
+	Files     []FileSummary
+	Waiting   int       // files seen but not yet complete
+	RecheckAt time.Time // when a waiting file could be complete
+	Failed    int       // files that hit an operational error; retried next pass
+	LastErr   error
+}
+
+// FileSummary is one file's outcome.
+type FileSummary struct {
+	Name    string
+	FileID  string
+	Outcome string
+	Groups  int
+	Errors  int
+	Result  string // where the result file went
+}
+
+// Pass lists a partner's inbound folder once and processes every complete
+// file. Operational errors on one file are logged and counted; the file is
+// left in place for the next pass.
+func (in *Intake) Pass(ctx context.Context, p *config.Partner) (Summary, error) {
+	var sum Summary
+	inbound, err := in.open(ctx, p.Inbound.Folder)
+	if err != nil {
+		return sum, fmt.Errorf("opening inbound folder of partner %s: %w", p.ID, err)
+	}
+	listing, err := inbound.List(ctx, "")
+	if err != nil {
+		return sum, fmt.Errorf("listing inbound folder %s: %w", inbound, err)
+	}
+	markers := map[string]bool{}
+	var candidates []transport.FileInfo
+	for _, f := range listing {
+		if len(f.Name) > 5 && f.Name[len(f.Name)-5:] == ".done" {
+			markers[f.Name[:len(f.Name)-5]] = true
+		}
+		if !ignored(f.Name) {
+			candidates = append(candidates, f)
+		}
+	}
+	ready, next := in.settled.observe(p.ID, candidates, p.Inbound.Settle.D(), in.Now())
+	sum.RecheckAt = next
+	sum.Waiting = len(candidates) - len(ready)
+	for _, f := range ready {
+		if ctx.Err() != nil {
+			break
+		}
+		if p.Inbound.DoneMarker && !markers[f.Name] {
+			sum.Waiting++
+			continue
+		}
+		fs, err := in.takeFile(ctx, p, inbound, f, markers[f.Name])
+		if err != nil {
+			sum.Failed++
+			sum.LastErr = err
+			in.log.Error("file not processed; it stays in the inbound folder for the next pass",
+				"partner", p.ID, "file", f.Name, "err", err)
+			continue
+		}
+		in.settled.forget(p.ID, f.Name)
+		sum.Files = append(sum.Files, fs)
+	}
+	return sum, ctx.Err()
+}
+
+// Once runs passes over a partner until no complete file is left, waiting
+// for files that are still settling (at most two settle periods), so that
+// `onboard once` right after a drop takes the file.
+func (in *Intake) Once(ctx context.Context, p *config.Partner) (Summary, error) {
+	var total Summary
+	deadline := in.Now().Add(2*p.Inbound.Settle.D() + time.Second)
+	for {
+		sum, err := in.Pass(ctx, p)
+		total.Files = append(total.Files, sum.Files...)
+		total.Failed += sum.Failed
+		if sum.LastErr != nil {
+			total.LastErr = sum.LastErr
+		}
+		total.Waiting, total.RecheckAt = sum.Waiting, sum.RecheckAt
+		if err != nil || sum.RecheckAt.IsZero() || sum.RecheckAt.After(deadline) {
+			return total, err
+		}
+		wait := time.Until(sum.RecheckAt) + 10*time.Millisecond
+		select {
+		case <-ctx.Done():
+			return total, ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+}
+
+// errOperational marks failures that are onboard's (disk, store, network),
+// not the file's: the file is retried, never rejected for them.
+var errOperational = errors.New("operational failure")

@@ -1,0 +1,236 @@
+package intake
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"github.com/onboard/onboard/engine/model"
+)
+
+// canonicalize orders everything a partner may send in any order, so the
+// same content in different bytes hashes the same.
+func canonicalize(g *model.Group) {
+	slices.SortFunc(g.SecondaryLocations, func(a, b model.Location) int {
+		return strings.Compare(a.ExternalIdentifier, b.ExternalIdentifier)
+	})
+	slices.SortFunc(g.Subscribers, func(a, b model.Subscriber) int {
+		return strings.Compare(a.ExternalIdentifier, b.ExternalIdentifier)
+	})
+	for i := range g.Subscribers {
+		s := &g.Subscribers[i]
+		slices.SortFunc(s.Dependents, func(a, b model.Dependent) int {
+			return strings.Compare(a.ExternalIdentifier, b.ExternalIdentifier)
+		})
+		for j := range s.Dependents {
+			slices.Sort(s.Dependents[j].ProductLines)
+		}
+		slices.SortFunc(s.Enrollments, func(a, b model.Enrollment) int {
+			return slices.Index(model.ProductLines, a.ProductLine) - slices.Index(model.ProductLines, b.ProductLine)
+		})
+	}
+}
+
+// hashJSON hashes a value's JSON encoding.
+func hashJSON(v any) string {
+	b, _ := json.Marshal(v) // model values always encode
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// contentHash hashes what the partner said about a group, without the ids
+// and statuses onboard adds.
+func contentHash(g *model.Group) string {
+	c := *g
+	c.ID, c.Status, c.StatusDatetime, c.Errors, c.PolicyNumber = "", "", nil, nil, ""
+	if g.PrimaryLocation != nil {
+		p := *g.PrimaryLocation
+		p.ID = ""
+		c.PrimaryLocation = &p
+	}
+	c.SecondaryLocations = make([]model.Location, len(g.SecondaryLocations))
+	for i, l := range g.SecondaryLocations {
+		l.ID = ""
+		c.SecondaryLocations[i] = l
+	}
+	c.Subscribers = nil
+	h := sha256.New()
+	b, _ := json.Marshal(&c)
+	h.Write(b)
+	for i := range g.Subscribers {
+		h.Write([]byte(subscriberHash(&g.Subscribers[i])))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// subscriberHash hashes a subscriber's content, dependents included,
+// without ids and statuses.
+func subscriberHash(s *model.Subscriber) string {
+	c := *s
+	c.ID, c.Status, c.StatusDatetime, c.Errors = "", "", nil, nil
+	c.Dependents = make([]model.Dependent, len(s.Dependents))
+	for i, d := range s.Dependents {
+		d.ID = ""
+		c.Dependents[i] = d
+	}
+	return hashJSON(&c)
+}
+
+// merger assigns onboard's ids to a group read from a file and combines it
+// with the group's previous version according to the partner's census mode.
+type merger struct {
+	newID func() string
+	// today is the date recorded as the end of coverage of subscribers a
+	// full census no longer lists.
+	today string
+	full  bool
+}
+
+// memberChanges counts what a new version changes.
+type memberChanges struct{ added, changed, terminated int }
+
+// merge fills g's ids from prev (nil for a new group), carries over what
+// the file does not restate, and counts the member changes.
+func (m *merger) merge(g, prev *model.Group) memberChanges {
+	var mc memberChanges
+	canonicalize(g) // compare like with like: prev was stored canonical
+	if prev == nil {
+		g.ID = m.newID()
+	} else {
+		g.ID = prev.ID
+	}
+	m.mergeLocations(g, prev)
+
+	prevSubs := map[string]*model.Subscriber{}
+	if prev != nil {
+		for i := range prev.Subscribers {
+			prevSubs[prev.Subscribers[i].ExternalIdentifier] = &prev.Subscribers[i]
+		}
+	}
+	present := make(map[string]bool, len(g.Subscribers))
+	for i := range g.Subscribers {
+		s := &g.Subscribers[i]
+		present[s.ExternalIdentifier] = true
+		p := prevSubs[s.ExternalIdentifier]
+		m.mergeSubscriber(s, p)
+		switch {
+		case p == nil:
+			mc.added++
+		case subscriberHash(s) != subscriberHash(p):
+			if s.Terminated() && !p.Terminated() {
+				mc.terminated++
+			} else {
+				mc.changed++
+			}
+		}
+	}
+	if prev != nil {
+		for i := range prev.Subscribers {
+			p := prev.Subscribers[i]
+			if present[p.ExternalIdentifier] {
+				continue
+			}
+			// Absent from this file: a full census ends the member's
+			// coverage; a change file leaves the member as it was.
+			if m.full && !p.Terminated() {
+				terminate(&p, m.today)
+				mc.terminated++
+			}
+			g.Subscribers = append(g.Subscribers, p)
+		}
+	}
+	canonicalize(g)
+	return mc
+}
+
+func (m *merger) mergeLocations(g, prev *model.Group) {
+	ids := map[string]string{}
+	var prevLocs []model.Location
+	if prev != nil {
+		prevLocs = prev.Locations()
+		for _, l := range prevLocs {
+			ids[l.ExternalIdentifier] = l.ID
+		}
+	}
+	assign := func(l *model.Location) {
+		if id, ok := ids[l.ExternalIdentifier]; ok && id != "" {
+			l.ID = id
+		} else {
+			l.ID = m.newID()
+		}
+	}
+	if g.PrimaryLocation != nil {
+		assign(g.PrimaryLocation)
+	}
+	seen := map[string]bool{}
+	for _, l := range g.Locations() {
+		seen[l.ExternalIdentifier] = true
+	}
+	for i := range g.SecondaryLocations {
+		assign(&g.SecondaryLocations[i])
+	}
+	if m.full || prev == nil {
+		return
+	}
+	// A change file keeps the locations it does not mention.
+	for _, l := range prevLocs {
+		if !seen[l.ExternalIdentifier] {
+			if g.PrimaryLocation == nil {
+				pl := l
+				g.PrimaryLocation = &pl
+			} else {
+				g.SecondaryLocations = append(g.SecondaryLocations, l)
+			}
+		}
+	}
+}
+
+func (m *merger) mergeSubscriber(s, prev *model.Subscriber) {
+	deps := map[string]string{}
+	if prev == nil {
+		s.ID = m.newID()
+	} else {
+		s.ID = prev.ID
+		for _, d := range prev.Dependents {
+			deps[d.ExternalIdentifier] = d.ID
+		}
+	}
+	present := map[string]bool{}
+	for i := range s.Dependents {
+		d := &s.Dependents[i]
+		present[d.ExternalIdentifier] = true
+		if id, ok := deps[d.ExternalIdentifier]; ok {
+			d.ID = id
+		} else {
+			d.ID = m.newID()
+		}
+	}
+	if prev == nil || !m.full {
+		return
+	}
+	// A full census that drops a dependent ends the dependent's coverage.
+	for _, d := range prev.Dependents {
+		if !present[d.ExternalIdentifier] {
+			if d.EndDate == "" {
+				d.EndDate = m.today
+			}
+			s.Dependents = append(s.Dependents, d)
+		}
+	}
+}
+
+// terminate ends every open enrollment and dependent coverage of s.
+func terminate(s *model.Subscriber, date string) {
+	for i := range s.Enrollments {
+		if s.Enrollments[i].EndDate == "" {
+			s.Enrollments[i].EndDate = date
+		}
+	}
+	for i := range s.Dependents {
+		if s.Dependents[i].EndDate == "" {
+			s.Dependents[i].EndDate = date
+		}
+	}
+}

@@ -1,0 +1,373 @@
+package intake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/onboard/onboard/engine/config"
+	"github.com/onboard/onboard/engine/model"
+	"github.com/onboard/onboard/engine/store"
+	"github.com/onboard/onboard/engine/transport"
+	"github.com/onboard/onboard/engine/validate"
+	"github.com/onboard/onboard/formats/census"
+	"github.com/onboard/onboard/formats/groupjson"
+)
+
+// groupSource yields the groups of a partner file one at a time.
+type groupSource interface {
+	Next() (*model.SourcedGroup, error)
+}
+
+// isJSON reports whether a file name says group JSON rather than a census.
+func isJSON(name string) bool {
+	ext := strings.ToLower(filepath.Ext(name))
+	return ext == ".json" || ext == ".jsonl" || ext == ".ndjson"
+}
+
+// openSource opens a staged file in the partner's format. A file-level
+// problem comes back as a model.Error.
+func openSource(p *config.Partner, name string, r io.ReadSeeker) (groupSource, error) {
+	if isJSON(name) {
+		return groupjson.NewReader(r, name), nil
+	}
+	return census.NewReader(r, p.CompiledMapping, name)
+}
+
+// asFileError turns a reader error into a file-level error, or reports
+// that it is not one.
+func asFileError(err error) (model.Error, bool) {
+	var me model.Error
+	if errors.As(err, &me) {
+		return me, true
+	}
+	var mp *model.Error
+	if errors.As(err, &mp) {
+		return *mp, true
+	}
+	return model.Error{}, false
+}
+
+// visitor is told each group of a file after mapping and validation.
+type visitor func(sg *model.SourcedGroup, errs []model.Error) error
+
+// walk reads a file group by group, validating each against the partner's
+// carrier. It returns the file-level errors; a returned error is operational.
+func walk(ctx context.Context, p *config.Partner, carrier *config.Carrier, name string, r io.ReadSeeker, now time.Time, visit visitor) ([]model.Error, error) {
+	src, err := openSource(p, name, r)
+	if err != nil {
+		if fe, ok := asFileError(err); ok {
+			return []model.Error{fe}, nil
+		}
+		return nil, fmt.Errorf("reading %s: %w", name, err)
+	}
+	var v *validate.Carrier
+	if carrier != nil {
+		v = carrier.Validator
+	}
+	seen := map[string]int{}
+	var fileErrs []model.Error
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		sg, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			if fe, ok := asFileError(err); ok {
+				// A structural problem ends the file; the groups read so
+				// far keep their outcome only if the file is otherwise sound,
+				// so the caller rejects everything (see process).
+				fileErrs = append(fileErrs, fe)
+				break
+			}
+			return nil, fmt.Errorf("reading %s: %w", name, err)
+		}
+		g := sg.Group
+		g.PartnerID = p.ID
+		g.CarrierID = p.Carrier
+		errs := append([]model.Error(nil), sg.Errors...)
+		// A value the reader could not map is reported once, by the reader.
+		type at struct {
+			param string
+			line  int
+		}
+		unreadable := make(map[at]bool, len(sg.Errors))
+		for _, e := range sg.Errors {
+			unreadable[at{e.Parameter, e.Line()}] = true
+		}
+		verrs := validate.Group(g, v, now)
+		sg.Locate(verrs)
+		for _, e := range verrs {
+			if !unreadable[at{e.Parameter, e.Line()}] {
+				errs = append(errs, e)
+			}
+		}
+		if line, dup := seen[g.ExternalIdentifier]; dup && g.ExternalIdentifier != "" {
+			errs = append(errs, model.Error{ErrorType: model.ErrParameterDuplicate, Parameter: "group.external_identifier",
+				Value:   g.ExternalIdentifier,
+				Message: fmt.Sprintf("Group %s appears twice in this file (first at line %d); send each group once per file.", g.ExternalIdentifier, line)})
+		} else {
+			seen[g.ExternalIdentifier] = sg.Line
+		}
+		sg.Locate(errs)
+		model.SortErrors(errs)
+		if err := visit(sg, errs); err != nil {
+			return nil, err
+		}
+	}
+	return fileErrs, nil
+}
+
+// process maps, validates and stores a claimed file in one transaction,
+// streaming its result documents to local staging.
+func (in *Intake) process(ctx context.Context, p *config.Partner, rec *store.FileRecord, st *staged, resJSON, resCSV string) (store.FileResult, error) {
+	var fr store.FileResult
+	carrier := in.cfg.Carrier(p.Carrier)
+	src, err := os.Open(st.path)
+	if err != nil {
+		return fr, fmt.Errorf("opening staged file: %w", err)
+	}
+	defer src.Close()
+	jf, err := os.OpenFile(resJSON, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fr, fmt.Errorf("creating result: %w", err)
+	}
+	defer jf.Close()
+	cf, err := os.OpenFile(resCSV, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fr, fmt.Errorf("creating errors csv: %w", err)
+	}
+	defer cf.Close()
+
+	now := in.Now().UTC()
+	received := rec.ReceivedAt
+	rw := newResultWriter(jf, cf)
+	rw.begin(&Result{File: rec.Name, FileID: rec.ID, PartnerID: p.ID, SHA256: st.sha, ReceivedAt: &received})
+	m := &merger{newID: in.NewID, today: now.Format(time.DateOnly), full: p.Census != config.CensusChanges}
+	source := rec.Name
+
+	err = in.store.Update(ctx, func(tx store.Tx) error {
+		fileErrs, err := walk(ctx, p, carrier, rec.Name, src, now, func(sg *model.SourcedGroup, errs []model.Error) error {
+			gr, err := in.apply(ctx, tx, m, sg, errs, rec.ID, source)
+			if err != nil {
+				return err
+			}
+			rw.group(gr)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if len(fileErrs) > 0 && rw.count.Groups > 0 {
+			// A file that breaks part-way cannot be trusted whole: nothing
+			// of it is applied (the transaction rolls back) and it is
+			// rejected with the structural error.
+			return errFileBroken{fileErrs}
+		}
+		fr = in.fileResult(rw, fileErrs)
+		if err := rw.end(fr.Outcome, now, fileErrs); err != nil {
+			return fmt.Errorf("%w: %w", errOperational, err)
+		}
+		return tx.SetFileResult(ctx, rec.ID, fr)
+	})
+	var broken errFileBroken
+	if errors.As(err, &broken) {
+		// Start the documents again: only the file-level errors.
+		if _, serr := jf.Seek(0, 0); serr != nil {
+			return fr, serr
+		}
+		jf.Truncate(0)
+		cf.Seek(0, 0)
+		cf.Truncate(0)
+		rw = newResultWriter(jf, cf)
+		rw.begin(&Result{File: rec.Name, FileID: rec.ID, PartnerID: p.ID, SHA256: st.sha, ReceivedAt: &received})
+		fr = in.fileResult(rw, broken.errs)
+		if err := rw.end(fr.Outcome, now, broken.errs); err != nil {
+			return fr, err
+		}
+		err = in.store.Update(ctx, func(tx store.Tx) error { return tx.SetFileResult(ctx, rec.ID, fr) })
+	}
+	if err != nil {
+		return fr, err
+	}
+	if err := jf.Sync(); err != nil {
+		return fr, fmt.Errorf("writing result: %w", err)
+	}
+	if fr.ErrorCount == 0 {
+		cf.Close()
+		os.Remove(resCSV)
+	}
+	return fr, nil
+}
+
+type errFileBroken struct{ errs []model.Error }
+
+func (e errFileBroken) Error() string { return "the file is broken part-way" }
+
+func (in *Intake) fileResult(rw *resultWriter, fileErrs []model.Error) store.FileResult {
+	outcome := rw.count.outcome(len(fileErrs))
+	disp := dirArchive
+	if outcome == store.OutcomeRejected {
+		disp = dirFailed
+	}
+	if rw.count.Groups == 0 && len(fileErrs) == 0 {
+		fileErrs = append(fileErrs, model.Error{ErrorType: model.ErrFileInvalid, Message: "The file holds no groups."})
+	}
+	accepted := rw.count.Created + rw.count.Updated + rw.count.Unchanged
+	return store.FileResult{Outcome: outcome, Disposition: disp, GroupsAccepted: accepted, GroupsRejected: rw.count.Rejected,
+		ErrorCount: rw.count.Errors + len(fileErrs)}
+}
+
+// apply stores one validated group (or records its rejection) and returns
+// its result.
+func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.SourcedGroup, errs []model.Error, fileID, source string) (*GroupResult, error) {
+	g := sg.Group
+	gr := &GroupResult{ExternalIdentifier: g.ExternalIdentifier, Line: sg.Line}
+	prevRec, err := tx.GroupByExternal(ctx, g.PartnerID, g.ExternalIdentifier)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	if prevRec != nil {
+		gr.ID = prevRec.ID
+	}
+	if len(errs) > 0 {
+		gr.Outcome, gr.Errors = GroupRejected, errs
+		if prevRec != nil {
+			gr.Status = prevRec.Status
+		}
+		return gr, nil
+	}
+	var prev *model.Group
+	if prevRec != nil {
+		if prev, err = tx.Version(ctx, prevRec.ID, prevRec.Version); err != nil {
+			return nil, err
+		}
+	}
+	full := m.full
+	if isJSON(source) && len(g.Subscribers) == 0 {
+		m.full = false // a group object without subscribers says nothing of them
+	}
+	mc := m.merge(g, prev)
+	m.full = full
+	hash := contentHash(g)
+	gr.ID = g.ID
+	switch {
+	case prevRec != nil && prevRec.ContentHash == hash:
+		gr.Outcome, gr.Status = GroupUnchanged, prevRec.Status
+		return gr, fillIDs(ctx, tx, gr, prev)
+	case prevRec != nil:
+		gr.Outcome = GroupUpdated
+	default:
+		gr.Outcome = GroupCreated
+	}
+	hashes := make(map[string]string, len(g.Subscribers))
+	for i := range g.Subscribers {
+		hashes[g.Subscribers[i].ExternalIdentifier] = subscriberHash(&g.Subscribers[i])
+	}
+	reason := fmt.Sprintf("%s from file %s", gr.Outcome, source)
+	if gr.Outcome == GroupUpdated {
+		reason = fmt.Sprintf("updated from file %s: %d added, %d changed, %d terminated", source, mc.added, mc.changed, mc.terminated)
+	}
+	rec, err := tx.SaveGroup(ctx, g, store.Save{FileID: fileID, ContentHash: hash, SubscriberHashes: hashes, Reason: reason, Source: source})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errOperational, err)
+	}
+	gr.Status = rec.Status
+	gr.Counts.Added, gr.Counts.Changed, gr.Counts.Terminated = mc.added, mc.changed, mc.terminated
+	return gr, fillIDs(ctx, tx, gr, g)
+}
+
+// fillIDs lists a group's location, subscriber and dependent ids, with
+// each subscriber's status.
+func fillIDs(ctx context.Context, r store.Reader, gr *GroupResult, g *model.Group) error {
+	subs, err := r.Subscribers(ctx, g.ID)
+	if err != nil {
+		return err
+	}
+	status := make(map[string]model.Status, len(subs))
+	for _, s := range subs {
+		status[s.ExternalIdentifier] = s.Status
+	}
+	for _, l := range g.Locations() {
+		gr.Locations = append(gr.Locations, IDPair{l.ExternalIdentifier, l.ID})
+	}
+	for _, s := range g.Subscribers {
+		sr := SubscriberResult{ExternalIdentifier: s.ExternalIdentifier, ID: s.ID, Status: status[s.ExternalIdentifier]}
+		for _, d := range s.Dependents {
+			sr.Dependents = append(sr.Dependents, IDPair{d.ExternalIdentifier, d.ID})
+		}
+		gr.Counts.Subscribers++
+		gr.Counts.Dependents += len(s.Dependents)
+		gr.Subscribers = append(gr.Subscribers, sr)
+	}
+	return nil
+}
+
+// writeDuplicate stages the result files of a duplicate drop.
+func (in *Intake) writeDuplicate(ctx context.Context, p *config.Partner, dup, orig *store.FileRecord, resDir string) error {
+	if err := os.MkdirAll(resDir, 0o700); err != nil {
+		return fmt.Errorf("creating result staging folder: %w", err)
+	}
+	jf, err := os.OpenFile(filepath.Join(resDir, dup.ID+".result.json"), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("creating result: %w", err)
+	}
+	defer jf.Close()
+	cf, err := os.OpenFile(filepath.Join(resDir, dup.ID+".errors.csv"), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("creating errors csv: %w", err)
+	}
+	defer cf.Close()
+	when := orig.ProcessedAt
+	if when.IsZero() {
+		when = orig.ReceivedAt
+	}
+	received := dup.ReceivedAt
+	rw := newResultWriter(jf, cf)
+	rw.begin(&Result{File: dup.Name, FileID: dup.ID, PartnerID: p.ID, SHA256: dup.SHA256, ReceivedAt: &received,
+		DuplicateOf: &DuplicateOf{FileID: orig.ID, File: orig.Name, ProcessedAt: &when}})
+	fe := []model.Error{{ErrorType: model.ErrFileDuplicate, Parameter: "file",
+		Message: fmt.Sprintf("This file has the same content as %s, processed on %s; it was not applied again. To change groups, send a file with the changes.",
+			orig.Name, when.UTC().Format(time.RFC3339))}}
+	return rw.end(store.OutcomeDuplicate, in.Now().UTC(), fe)
+}
+
+// rejectUnclaimed rejects a file that cannot even be staged (too large):
+// a result file says why and the source moves to failed/.
+func (in *Intake) rejectUnclaimed(ctx context.Context, p *config.Partner, inbound transport.Folder, f transport.FileInfo, hasMarker bool, fe model.Error) (FileSummary, error) {
+	fs := FileSummary{Name: f.Name, Outcome: store.OutcomeRejected, Errors: 1}
+	id := in.NewID()
+	resDir := filepath.Join(in.cfg.State.Staging, p.ID, "results")
+	if err := os.MkdirAll(resDir, 0o700); err != nil {
+		return fs, err
+	}
+	jf, err := os.OpenFile(filepath.Join(resDir, id+".result.json"), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fs, err
+	}
+	cf, err := os.OpenFile(filepath.Join(resDir, id+".errors.csv"), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		jf.Close()
+		return fs, err
+	}
+	now := in.Now().UTC()
+	rw := newResultWriter(jf, cf)
+	rw.begin(&Result{File: f.Name, PartnerID: p.ID, ReceivedAt: &now})
+	err = rw.end(store.OutcomeRejected, now, []model.Error{fe})
+	jf.Close()
+	cf.Close()
+	if err != nil {
+		return fs, err
+	}
+	in.log.Warn("file rejected before processing", "partner", p.ID, "file", f.Name, "reason", fe.Message)
+	rec := &store.FileRecord{ID: id, Name: f.Name, Disposition: dirFailed}
+	return fs, in.finish(ctx, p, inbound, f.Name, hasMarker, rec, resDir, true)
+}

@@ -1,0 +1,239 @@
+package intake
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"time"
+
+	"github.com/onboard/onboard/engine/config"
+	"github.com/onboard/onboard/engine/model"
+	"github.com/onboard/onboard/engine/store"
+	"github.com/onboard/onboard/engine/transport"
+)
+
+// Dispositions: where a processed source file goes, beside the inbound files.
+const (
+	dirArchive = "archive"
+	dirFailed  = "failed"
+	dirResults = "results"
+)
+
+// staged is a partner file copied to local staging.
+type staged struct {
+	path string
+	sha  string
+	size int64
+}
+
+// stage copies a file to the staging folder (mode 0600), hashing it on the
+// way, refusing files over the partner's size limit.
+func (in *Intake) stage(ctx context.Context, p *config.Partner, inbound transport.Folder, f transport.FileInfo) (*staged, *model.Error, error) {
+	dir := filepath.Join(in.cfg.State.Staging, p.ID)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, nil, fmt.Errorf("creating staging folder: %w", err)
+	}
+	r, err := inbound.Open(ctx, f.Name)
+	if err != nil {
+		return nil, nil, fmt.Errorf("opening %s: %w", f.Name, err)
+	}
+	defer r.Close()
+	tmp, err := os.CreateTemp(dir, "file-*")
+	if err != nil {
+		return nil, nil, fmt.Errorf("creating staging file: %w", err)
+	}
+	keep := false
+	defer func() {
+		if !keep {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	h := sha256.New()
+	limit := p.MaxFileSize
+	src := io.Reader(r)
+	if limit > 0 {
+		src = io.LimitReader(r, limit+1)
+	}
+	var w io.Writer = io.MultiWriter(tmp, h)
+	if in.Progress != nil && f.Size > 4<<20 {
+		w = &progressWriter{w: w, name: f.Name, total: f.Size, report: in.Progress}
+	}
+	n, err := io.Copy(w, src)
+	if err != nil {
+		return nil, nil, fmt.Errorf("copying %s to staging: %w", f.Name, err)
+	}
+	if limit > 0 && n > limit {
+		return nil, &model.Error{ErrorType: model.ErrFileInvalid,
+			Message: fmt.Sprintf("The file is larger than the %d bytes this partner may send; split it into smaller files or ask the operator to raise max_file_size.", limit)}, nil
+	}
+	if err := tmp.Sync(); err != nil {
+		return nil, nil, fmt.Errorf("writing staging file: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, nil, fmt.Errorf("writing staging file: %w", err)
+	}
+	keep = true
+	return &staged{path: tmp.Name(), sha: hex.EncodeToString(h.Sum(nil)), size: n}, nil, nil
+}
+
+type progressWriter struct {
+	w      io.Writer
+	name   string
+	done   int64
+	total  int64
+	last   time.Time
+	report func(string, int64, int64)
+}
+
+func (p *progressWriter) Write(b []byte) (int, error) {
+	n, err := p.w.Write(b)
+	p.done += int64(n)
+	if time.Since(p.last) > 200*time.Millisecond || p.done == p.total {
+		p.last = time.Now()
+		p.report(p.name, p.done, p.total)
+	}
+	return n, err
+}
+
+// takeFile processes one complete file end to end.
+func (in *Intake) takeFile(ctx context.Context, p *config.Partner, inbound transport.Folder, f transport.FileInfo, hasMarker bool) (FileSummary, error) {
+	fs := FileSummary{Name: f.Name}
+	st, tooBig, err := in.stage(ctx, p, inbound, f)
+	if err != nil {
+		return fs, err
+	}
+	if tooBig != nil {
+		// Hash what we can name: the listing's size and name; the content
+		// was never read whole, so it is not claimed by hash.
+		return in.rejectUnclaimed(ctx, p, inbound, f, hasMarker, *tooBig)
+	}
+	defer os.Remove(st.path)
+
+	rec, claim, err := in.store.ClaimFile(ctx, p.ID, f.Name, st.sha, st.size)
+	if err != nil {
+		return fs, err
+	}
+	fs.FileID = rec.ID
+	log := in.log.With("partner", p.ID, "file", f.Name, "file_id", rec.ID)
+	resDir := filepath.Join(in.cfg.State.Staging, p.ID, "results")
+	resJSON := filepath.Join(resDir, rec.ID+".result.json")
+	resCSV := filepath.Join(resDir, rec.ID+".errors.csv")
+
+	switch claim {
+	case store.ClaimDuplicate:
+		dup, err := in.store.RecordDuplicate(ctx, p.ID, f.Name, st.sha, st.size, rec.ID)
+		if err != nil {
+			return fs, err
+		}
+		fs.FileID, fs.Outcome, fs.Errors = dup.ID, store.OutcomeDuplicate, 1
+		if err := in.writeDuplicate(ctx, p, dup, rec, resDir); err != nil {
+			return fs, err
+		}
+		log.Info("duplicate file: its content was processed before and is not applied again", "duplicate_of", rec.ID)
+		return fs, in.finish(ctx, p, inbound, f.Name, hasMarker, dup, resDir, true)
+	case store.ClaimFinish:
+		log.Info("finishing a file whose outcome was committed before an interruption")
+		fs.Outcome = rec.Outcome
+		return fs, in.finish(ctx, p, inbound, f.Name, hasMarker, rec, resDir, false)
+	}
+
+	if err := os.MkdirAll(resDir, 0o700); err != nil {
+		return fs, fmt.Errorf("creating result staging folder: %w", err)
+	}
+	res, err := in.process(ctx, p, rec, st, resJSON, resCSV)
+	if err != nil {
+		// Nothing was committed: forget the claim so the next pass retries.
+		if rerr := in.store.ReleaseFile(context.WithoutCancel(ctx), rec.ID); rerr != nil {
+			log.Error("releasing file claim", "err", rerr)
+		}
+		os.Remove(resJSON)
+		os.Remove(resCSV)
+		return fs, err
+	}
+	fs.Outcome, fs.Groups, fs.Errors = res.Outcome, res.GroupsAccepted+res.GroupsRejected, res.ErrorCount
+	rec.Outcome, rec.Disposition, rec.ErrorCount = res.Outcome, res.Disposition, res.ErrorCount
+	fs.Result = path.Join(dirResults, f.Name+".result.json")
+	if err := in.finish(ctx, p, inbound, f.Name, hasMarker, rec, resDir, false); err != nil {
+		return fs, err
+	}
+	where := fs.Result
+	if ob, err := in.open(ctx, p.Outbound); err == nil {
+		where = ob.String() + "/" + fs.Result
+	}
+	log.Info("file processed", "outcome", res.Outcome, "groups_accepted", res.GroupsAccepted,
+		"groups_rejected", res.GroupsRejected, "errors", res.ErrorCount, "result", where)
+	return fs, nil
+}
+
+// finish delivers a committed file's result files to the partner, moves
+// the source beside the inbound files, and marks the file done.
+func (in *Intake) finish(ctx context.Context, p *config.Partner, inbound transport.Folder, name string, hasMarker bool, rec *store.FileRecord, resDir string, dup bool) error {
+	outbound, err := in.open(ctx, p.Outbound)
+	if err != nil {
+		return fmt.Errorf("opening outbound folder of partner %s: %w", p.ID, err)
+	}
+	for _, ext := range []string{".result.json", ".errors.csv"} {
+		local := filepath.Join(resDir, rec.ID+ext)
+		fh, err := os.Open(local)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("opening staged result: %w", err)
+		}
+		err = outbound.Write(ctx, path.Join(dirResults, name+ext), fh, 0o600)
+		fh.Close()
+		if err != nil {
+			return fmt.Errorf("writing result file to %s: %w", outbound, err)
+		}
+	}
+	dest := dirArchive
+	if rec.Disposition == dirFailed || dup {
+		dest = dirFailed
+	}
+	target, err := freeName(ctx, inbound, dest, name, rec.ID)
+	if err != nil {
+		return err
+	}
+	if err := inbound.Rename(ctx, name, target); err != nil {
+		return fmt.Errorf("moving %s to %s: %w", name, target, err)
+	}
+	if hasMarker {
+		if err := inbound.Rename(ctx, name+".done", target+".done"); err != nil && !errors.Is(err, transport.ErrNotExist) {
+			return fmt.Errorf("moving done marker of %s: %w", name, err)
+		}
+	}
+	if !dup {
+		if err := in.store.FileDone(ctx, rec.ID); err != nil {
+			return err
+		}
+	}
+	os.Remove(filepath.Join(resDir, rec.ID+".result.json"))
+	os.Remove(filepath.Join(resDir, rec.ID+".errors.csv"))
+	return nil
+}
+
+// freeName picks dir/name, or dir/name.ID when a file of that name was
+// archived before, so nothing archived is ever overwritten.
+func freeName(ctx context.Context, f transport.Folder, dir, name, id string) (string, error) {
+	target := path.Join(dir, name)
+	_, err := f.Stat(ctx, target)
+	if errors.Is(err, transport.ErrNotExist) {
+		return target, nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("checking %s: %w", target, err)
+	}
+	short := id
+	if len(short) > 8 {
+		short = short[:8]
+	}
+	return path.Join(dir, name+"."+short), nil
+}

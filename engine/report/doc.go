@@ -1,7 +1,9 @@
 // Package report renders onboard's status reports (DESIGN.md §1, §6): which
 // groups are onboarded, which are waiting, what action is pending and for
-// how long. The renderers take plain Rows, so they need no store; building
-// the rows from the store is the caller's job.
+// how long. The renderers take plain Rows, so they need no store; Build
+// makes the rows from the store and Publish writes every report: all groups
+// to the reports dir, and each partner's own groups to reports/ in its
+// outbound folder, every file atomically.
 //
 // WriteCSV writes status.csv for spreadsheets: one line per group, sorted by
 // partner and group external id, every cell neutralised against formula
@@ -9,6 +11,10 @@
 // CSS, no scripts, no remote assets) with a status chart in inline SVG, the
 // pending actions oldest first, the most frequent errors and a table per
 // partner, readable on a phone.
+//
+//	err := report.Publish(ctx, st, cfg, pool.Open, time.Now()) // the report stage
+//
+// or, rendering rows yourself:
 //
 //	now := time.Now()
 //	if err := report.WriteCSV(csvFile, rows, now); err != nil {

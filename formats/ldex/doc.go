@@ -7,7 +7,8 @@
 // always encodes to the same bytes. Money is a string of dollars with two
 // decimals ("1433.60", see Money). The FEIN type holds only a masked FEIN
 // (**-***6789), and no type has a place for an SSN. Schema is the JSON Schema
-// (draft 2020-12) of what Write writes.
+// (draft 2020-12) of what Write writes; ValidateAgainstSchema checks a
+// written bundle against it.
 //
 // Building and delivering a bundle:
 //

@@ -3,7 +3,9 @@ package ldex
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"regexp"
 	"slices"
@@ -12,6 +14,31 @@ import (
 	"time"
 	"unicode/utf8"
 )
+
+// ErrSchema is wrapped by ValidateAgainstSchema when a document breaks the
+// bundle schema.
+var ErrSchema = errors.New("does not match the bundle schema")
+
+// ValidateAgainstSchema checks that doc, one JSON document, validates
+// against Schema (bundle.schema.json). The error lists every violation
+// with its JSON path ("$.customer.fein: ...") and wraps ErrSchema; a doc
+// that is not JSON is an error too. It lets a producer or a test check a
+// written bundle without a JSON Schema dependency; only the keywords the
+// schema uses are supported.
+func ValidateAgainstSchema(doc []byte) error {
+	schema, err := newJSONSchema(Schema)
+	if err != nil {
+		return err
+	}
+	inst, err := decodeJSON(doc)
+	if err != nil {
+		return fmt.Errorf("decoding bundle: %w", err)
+	}
+	if errs := schema.Validate(inst); len(errs) > 0 {
+		return fmt.Errorf("validating bundle: %w:\n%s", ErrSchema, strings.Join(errs, "\n"))
+	}
+	return nil
+}
 
 // jsonSchema is a small JSON Schema (draft 2020-12) validator for the
 // keywords bundle.schema.json uses: $ref into $defs, type, const, enum,
@@ -36,13 +63,17 @@ func newJSONSchema(data []byte) (*jsonSchema, error) {
 	return &jsonSchema{root: root}, nil
 }
 
-// decodeJSON decodes with json.Number so integers are told from floats.
+// decodeJSON decodes one JSON value with json.Number so integers are told
+// from floats; anything after the value is an error.
 func decodeJSON(data []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
 		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("unexpected data after the JSON value")
 	}
 	return v, nil
 }
@@ -193,7 +224,12 @@ func (s *jsonSchema) keyword(sc map[string]any, k string, inst any, path string,
 			return
 		}
 		f, _ := n.Float64()
-		min, _ := val.(json.Number).Float64()
+		limit, ok := val.(json.Number)
+		if !ok {
+			fail("minimum in schema is %s, not a number", compact(val))
+			return
+		}
+		min, _ := limit.Float64()
 		if f < min {
 			fail("%s is less than %s", n, val)
 		}
@@ -202,7 +238,12 @@ func (s *jsonSchema) keyword(sc map[string]any, k string, inst any, path string,
 		if !ok {
 			return
 		}
-		min, _ := val.(json.Number).Int64()
+		limit, ok := val.(json.Number)
+		if !ok {
+			fail("minLength in schema is %s, not a number", compact(val))
+			return
+		}
+		min, _ := limit.Int64()
 		if int64(utf8.RuneCountInString(str)) < min {
 			fail("%q is shorter than %d", str, min)
 		}

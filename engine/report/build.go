@@ -1,0 +1,252 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/onboard/onboard/engine/config"
+	"github.com/onboard/onboard/engine/store"
+	"github.com/onboard/onboard/engine/transport"
+)
+
+// File names of the reports, in the reports dir and in each partner's
+// outbound reports/ folder.
+const (
+	CSVName  = "status.csv"
+	HTMLName = "status.html"
+	// PartnerDir is the folder of a partner's own reports in its outbound.
+	PartnerDir = "reports"
+)
+
+// File modes: the reports hold employer names, counts and error messages,
+// never SSNs or FEINs. The local copy is readable by the operator's group;
+// the partner's copy, like everything onboard puts in an outbound folder,
+// by its owner only.
+const (
+	LocalMode   = 0o640
+	PartnerMode = 0o600
+)
+
+// AckOverdueKind is the kind of the pending action Build adds for a group
+// whose transmission has waited longer than the carrier's ack_timeout.
+const AckOverdueKind = "ack_overdue"
+
+// Opener returns the folder a config names (the engine's pool).
+type Opener func(ctx context.Context, f config.Folder) (transport.Folder, error)
+
+// Build returns one Row per group in the store, every partner's, in the
+// store's order (partner, then external identifier). Partner and carrier
+// names come from cfg; a group whose partner left the configuration still
+// has its row. The pending action is the group's oldest recorded one, else
+// an overdue acknowledgement (a delivered transmission unanswered after
+// the carrier's ack_timeout, measured to now), else what its status
+// implies (see PendingAction).
+func Build(ctx context.Context, r store.Reader, cfg *config.Config, now time.Time) ([]Row, error) {
+	groups, err := r.Groups(ctx, store.GroupFilter{})
+	if err != nil {
+		return nil, fmt.Errorf("building status report: %w", err)
+	}
+	all, err := r.PendingActions(ctx, "")
+	if err != nil {
+		return nil, fmt.Errorf("building status report: %w", err)
+	}
+	actions := map[string][]store.PendingAction{} // oldest first, as listed
+	for _, a := range all {
+		actions[a.GroupID] = append(actions[a.GroupID], a)
+	}
+	files := map[string]*store.FileRecord{}
+	rows := make([]Row, 0, len(groups))
+	for i := range groups {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		row, err := buildRow(ctx, r, cfg, &groups[i], actions[groups[i].ID], files, now)
+		if err != nil {
+			return nil, fmt.Errorf("building status report row of group %s: %w", groups[i].ExternalIdentifier, err)
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+func buildRow(ctx context.Context, r store.Reader, cfg *config.Config, g *store.GroupRecord, actions []store.PendingAction,
+	files map[string]*store.FileRecord, now time.Time) (Row, error) {
+	subs, err := r.Subscribers(ctx, g.ID)
+	if err != nil {
+		return Row{}, err
+	}
+	trs, err := r.GroupTransmissions(ctx, g.ID)
+	if err != nil {
+		return Row{}, err
+	}
+	acks, err := r.GroupAcks(ctx, g.ID)
+	if err != nil {
+		return Row{}, err
+	}
+	row := Row{
+		Partner: g.PartnerID, GroupExternalID: g.ExternalIdentifier, GroupID: g.ID,
+		Employer: g.OrganizationName, Carrier: g.CarrierID,
+		Status: string(g.Status), StatusSince: g.StatusDatetime,
+		SubscribersByStatus: CountByStatus(subs),
+		PolicyNumber:        g.PolicyNumber,
+	}
+	if p := cfg.Partner(g.PartnerID); p != nil {
+		row.PartnerName = p.Name
+	}
+	if g.LastFileID != "" {
+		f, ok := files[g.LastFileID]
+		if !ok {
+			f, err = r.File(ctx, g.LastFileID)
+			if errors.Is(err, store.ErrNotFound) {
+				f, err = nil, nil
+			}
+			if err != nil {
+				return Row{}, err
+			}
+			files[g.LastFileID] = f
+		}
+		if f != nil {
+			row.LastFileReceived, row.LastFileAt = f.Name, f.ReceivedAt
+		}
+	}
+	for _, t := range trs { // newest first
+		if t.State == store.TransmissionDelivered {
+			row.LastTransmission, row.LastTransmissionAt = t.FileName, t.DeliveredAt
+			break
+		}
+	}
+	if len(acks) > 0 {
+		a := acks[0]
+		kind := a.Kind
+		if kind == "result" {
+			kind = "result file"
+		}
+		row.LastAck, row.LastAckAt = strings.TrimSpace(kind+" "+a.Result), a.ReceivedAt
+	}
+	for _, e := range g.Errors {
+		row.TopErrors = append(row.TopErrors, e.Message)
+	}
+	for _, s := range subs {
+		for _, e := range s.Errors {
+			row.TopErrors = append(row.TopErrors, e.Message)
+		}
+	}
+	row.ErrorCount = len(row.TopErrors)
+	if len(actions) == 0 {
+		if a := overdue(g, trs, cfg.Carrier(g.CarrierID), now); a != nil {
+			actions = []store.PendingAction{*a}
+		}
+	}
+	row.PendingAction, row.PendingSince = PendingAction(g, subs, actions)
+	return row, nil
+}
+
+// overdue returns the pending action of the group's oldest transmission
+// still waiting for its final acknowledgement after the carrier's
+// ack_timeout, or nil.
+func overdue(g *store.GroupRecord, trs []store.TransmissionRecord, c *config.Carrier, now time.Time) *store.PendingAction {
+	if c == nil || c.AckTimeout.D() <= 0 {
+		return nil
+	}
+	var late *store.TransmissionRecord
+	for i := range trs {
+		t := &trs[i]
+		waiting := t.State == store.TransmissionDelivered && (t.AckState == store.AckNone || t.AckState == store.AckAccepted)
+		if waiting && !t.DeliveredAt.IsZero() && now.Sub(t.DeliveredAt) > c.AckTimeout.D() {
+			late = t // trs is newest first: the last one found is the oldest
+		}
+	}
+	if late == nil {
+		return nil
+	}
+	ref := late.FileName
+	if late.ISA13 > 0 {
+		ref += fmt.Sprintf(" (ISA13 %09d)", late.ISA13)
+	}
+	return &store.PendingAction{GroupID: g.ID, Kind: AckOverdueKind, Since: late.DeliveredAt.Add(c.AckTimeout.D()),
+		Message: fmt.Sprintf("carrier %s has not acknowledged %s within %s: ask the carrier whether it received the file",
+			c.ID, ref, c.AckTimeout.D())}
+}
+
+// ForPartner returns the rows of one partner, in order.
+func ForPartner(rows []Row, partnerID string) []Row {
+	var out []Row
+	for _, r := range rows {
+		if r.Partner == partnerID {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// WriteFiles renders rows as status.csv and status.html in dir of f ("" for
+// its root). Each file is rendered in memory first and written atomically
+// (a temporary name renamed into place), so a reader sees the old report
+// or the new one, never half of one.
+func WriteFiles(ctx context.Context, f transport.Folder, dir string, rows []Row, now time.Time, title string, perm uint32) error {
+	var csvBuf, htmlBuf bytes.Buffer
+	if err := WriteCSV(&csvBuf, rows, now); err != nil {
+		return err
+	}
+	if err := WriteHTML(&htmlBuf, rows, now, title); err != nil {
+		return err
+	}
+	for _, file := range []struct {
+		name string
+		data *bytes.Buffer
+	}{{CSVName, &csvBuf}, {HTMLName, &htmlBuf}} {
+		name := file.name
+		if dir != "" {
+			name = path.Join(dir, file.name)
+		}
+		if err := f.Write(ctx, name, file.data, perm); err != nil {
+			return fmt.Errorf("writing %s to %s: %w", name, f, err)
+		}
+	}
+	return nil
+}
+
+// Publish builds the rows and writes every report: all groups to the
+// reports dir (cfg.Reports.Dir, skipped when empty) and each partner's own
+// groups to reports/ in its outbound folder (partners without one are
+// skipped). A folder that fails does not stop the others; the failures are
+// returned together.
+func Publish(ctx context.Context, r store.Reader, cfg *config.Config, open Opener, now time.Time) error {
+	rows, err := Build(ctx, r, cfg, now)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	if cfg.Reports.Dir != "" {
+		f, err := open(ctx, config.Folder{Dir: cfg.Reports.Dir})
+		if err == nil {
+			err = WriteFiles(ctx, f, "", rows, now, "onboard — onboarding status", LocalMode)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("writing status reports: %w", err))
+		}
+	}
+	for i := range cfg.Partners {
+		p := &cfg.Partners[i]
+		if p.Outbound.Dir == "" && p.Outbound.SFTP == nil {
+			continue
+		}
+		name := p.Name
+		if name == "" {
+			name = p.ID
+		}
+		f, err := open(ctx, p.Outbound)
+		if err == nil {
+			err = WriteFiles(ctx, f, PartnerDir, ForPartner(rows, p.ID), now, name+" — onboarding status", PartnerMode)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("writing status reports of partner %s: %w", p.ID, err))
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+
+	"github.com/onboard/onboard/engine"
+	"github.com/onboard/onboard/engine/store"
 
 	"github.com/onboard/onboard/engine/config"
 )
@@ -45,4 +49,34 @@ func (m *Main) loadConfig(path string) (*config.Config, bool) {
 		return nil, false
 	}
 	return cfg, true
+}
+
+// openStore loads the config and opens its state store, printing what went
+// wrong when either fails.
+func (m *Main) openStore(ctx context.Context, path string) (*config.Config, *store.SQLite, bool) {
+	cfg, ok := m.loadConfig(path)
+	if !ok {
+		return nil, nil, false
+	}
+	st, err := store.OpenSQLite(ctx, cfg.State.SQLite)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "onboard: %v\n", err)
+		return nil, nil, false
+	}
+	return cfg, st, true
+}
+
+// openEngine loads the config and builds the engine, printing what went
+// wrong when either fails.
+func (m *Main) openEngine(ctx context.Context, path string, log *slog.Logger) (*engine.Engine, bool) {
+	cfg, ok := m.loadConfig(path)
+	if !ok {
+		return nil, false
+	}
+	e, err := engine.New(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "onboard: %v\n", err)
+		return nil, false
+	}
+	return e, true
 }

@@ -24,18 +24,14 @@ func (c *historyCmd) Run(ctx context.Context, m *Main, args []string) int {
 		fs.Usage()
 		return 2
 	}
-	cfg, ok := m.loadConfig(*path)
+	_, st, ok := m.openStore(ctx, *path)
 	if !ok {
-		return 1
-	}
-	st, err := store.OpenSQLite(ctx, cfg.State.SQLite)
-	if err != nil {
-		fmt.Fprintf(m.Stderr, "onboard: %v\n", err)
 		return 1
 	}
 	defer st.Close()
 	ref := fs.Arg(0)
 	var g *store.GroupRecord
+	var err error
 	if partner, ext, ok := strings.Cut(ref, ":"); ok {
 		g, err = st.GroupByExternal(ctx, partner, ext)
 	} else {

@@ -1,11 +1,6 @@
 package main
 
-import (
-	"context"
-	"fmt"
-
-	"github.com/onboard/onboard/engine"
-)
+import "context"
 
 // onceCmd is `onboard once`.
 type onceCmd struct{}
@@ -16,14 +11,9 @@ func (c *onceCmd) Run(ctx context.Context, m *Main, args []string) int {
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
-	cfg, ok := m.loadConfig(*path)
-	if !ok {
-		return 1
-	}
 	log := m.logger()
-	e, err := engine.New(ctx, cfg, log)
-	if err != nil {
-		fmt.Fprintf(m.Stderr, "onboard: %v\n", err)
+	e, ok := m.openEngine(ctx, *path, log)
+	if !ok {
 		return 1
 	}
 	defer e.Close()

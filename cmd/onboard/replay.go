@@ -25,14 +25,9 @@ func (c *replayCmd) Run(ctx context.Context, m *Main, args []string) int {
 		fs.Usage()
 		return 2
 	}
-	cfg, ok := m.loadConfig(*path)
-	if !ok {
-		return 1
-	}
 	log := m.logger()
-	e, err := engine.New(ctx, cfg, log)
-	if err != nil {
-		fmt.Fprintf(m.Stderr, "onboard: %v\n", err)
+	e, ok := m.openEngine(ctx, *path, log)
+	if !ok {
 		return 1
 	}
 	defer e.Close()

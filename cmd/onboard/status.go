@@ -44,13 +44,8 @@ func (c *statusCmd) Run(ctx context.Context, m *Main, args []string) int {
 		fmt.Fprintf(m.Stderr, "onboard: unknown status %q (pending, submitted, synced, errors)\n", *status)
 		return 2
 	}
-	cfg, ok := m.loadConfig(*path)
+	_, st, ok := m.openStore(ctx, *path)
 	if !ok {
-		return 1
-	}
-	st, err := store.OpenSQLite(ctx, cfg.State.SQLite)
-	if err != nil {
-		fmt.Fprintf(m.Stderr, "onboard: %v\n", err)
 		return 1
 	}
 	defer st.Close()

@@ -13,6 +13,7 @@ import (
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/onboard/onboard/engine/model"
+	"github.com/onboard/onboard/formats/yamlnode"
 )
 
 // exprEnv is what a mapping expression sees: the cell's value after the
@@ -143,7 +144,7 @@ func (c *compiler) finish(body, columnsKey ast.Node) {
 
 // column compiles one entry of columns.
 func (c *compiler) column(item ast.Node) {
-	switch unwrap(item).(type) {
+	switch yamlnode.Unwrap(item).(type) {
 	case *ast.MappingNode, *ast.MappingValueNode:
 	default:
 		c.errorf(item, "each columns entry must be a mapping with a column (or constant) and a target")
@@ -213,7 +214,7 @@ func (c *compiler) column(item ast.Node) {
 		}
 		return
 	}
-	line, _ := position(targetNode)
+	line, _ := yamlnode.Pos(targetNode)
 	if first, dup := c.targetLine[f.target]; dup {
 		c.errorf(targetNode, "duplicate target %s: line %d already maps a column to it", f.target, first)
 		return
@@ -232,11 +233,11 @@ func (c *compiler) column(item ast.Node) {
 // transform compiles one transforms entry: a word (trim) or a one-key
 // mapping ({pad: {...}}).
 func (c *compiler) transform(n ast.Node) (step, bool) {
-	if kvs, ok := unwrap(n).(*ast.MappingNode); ok && len(kvs.Values) != 1 {
+	if kvs, ok := yamlnode.Unwrap(n).(*ast.MappingNode); ok && len(kvs.Values) != 1 {
 		c.errorf(n, "a transform with settings is one key, like {pad: {width: 5}}; this one has %d", len(kvs.Values))
 		return step{}, false
 	}
-	switch v := unwrap(n).(type) {
+	switch v := yamlnode.Unwrap(n).(type) {
 	case *ast.MappingNode:
 		return c.transformWith(v.Values[0])
 	case *ast.MappingValueNode:
@@ -327,7 +328,7 @@ func (c *compiler) pad(n ast.Node) step {
 		},
 	})
 	if !hasWidth {
-		if _, ok := unwrap(n).(*ast.MappingNode); ok {
+		if _, ok := yamlnode.Unwrap(n).(*ast.MappingNode); ok {
 			c.errorf(n, "pad needs a width")
 		}
 	}
@@ -376,7 +377,7 @@ func (c *compiler) values(n ast.Node) step {
 			c.errorf(kv.Key, "values has %q twice (also on line %d); keys are matched without regard to case", k, first)
 			continue
 		}
-		seen[lk], _ = position(kv.Key)
+		seen[lk], _ = yamlnode.Pos(kv.Key)
 		s.table[k] = v
 		s.table[lk] = v
 		keys = append(keys, k)
@@ -406,40 +407,13 @@ func (c *compiler) expression(n ast.Node) step {
 	return step{op: opExpr, prog: prog, usesRow: strings.Contains(src, "row")}
 }
 
-// suggest returns "; did you mean X?" for the closest known name, or the
-// fallback hint.
+// suggest returns "; did you mean X?" for the closest known name within
+// three edits, or the fallback hint.
 func suggest(s string, known []string, fallback string) string {
-	best, bestD := "", 4
-	for _, k := range known {
-		if d := distance(s, k); d < bestD {
-			best, bestD = k, d
-		}
-	}
-	if best != "" {
+	if best, ok := yamlnode.Closest(s, known, 3); ok {
 		return fmt.Sprintf("; did you mean %s?", best)
 	}
 	return "; " + fallback
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func enrollLines() []string { return model.ProductLines }

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/goccy/go-yaml/ast"
 )
 
 // ErrInvalid is the sentinel every mapping compile error unwraps to.
@@ -52,23 +50,4 @@ func (ps Problems) sort() {
 		}
 		return strings.Compare(a.Message, b.Message)
 	})
-}
-
-// position returns where a node starts: for a mapping, its first key.
-func position(n ast.Node) (line, col int) {
-	switch v := n.(type) {
-	case nil:
-		return 1, 1
-	case *ast.MappingNode:
-		if len(v.Values) > 0 && !v.IsFlowStyle {
-			return position(v.Values[0])
-		}
-	case *ast.MappingValueNode:
-		return position(v.Key)
-	}
-	tk := n.GetToken()
-	if tk == nil || tk.Position == nil {
-		return 1, 1
-	}
-	return tk.Position.Line, tk.Position.Column
 }

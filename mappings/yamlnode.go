@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
+	"github.com/onboard/onboard/formats/yamlnode"
 )
 
 // decoder walks a parsed YAML document strictly, collecting every problem
@@ -18,33 +19,18 @@ type decoder struct {
 }
 
 func (d *decoder) errorf(n ast.Node, format string, args ...any) {
-	line, col := position(n)
+	line, col := yamlnode.Pos(n)
 	d.probs = append(d.probs, Problem{File: d.file, Line: line, Column: col, Message: fmt.Sprintf(format, args...)})
-}
-
-// unwrap resolves anchors and tags to the node they decorate.
-func unwrap(n ast.Node) ast.Node {
-	for {
-		switch v := n.(type) {
-		case *ast.AnchorNode:
-			n = v.Value
-		case *ast.TagNode:
-			n = v.Value
-		default:
-			return n
-		}
-	}
 }
 
 // entries returns the key/value pairs of a mapping node, reporting a node
 // of another kind as "what must be a mapping".
 func (d *decoder) entries(n ast.Node, what string) ([]*ast.MappingValueNode, bool) {
-	switch v := unwrap(n).(type) {
-	case *ast.MappingNode:
-		return v.Values, true
-	case *ast.MappingValueNode:
-		return []*ast.MappingValueNode{v}, true
-	case *ast.AliasNode:
+	u := yamlnode.Unwrap(n)
+	if kvs, ok := yamlnode.Pairs(u); ok {
+		return kvs, true
+	}
+	if _, ok := u.(*ast.AliasNode); ok {
 		d.errorf(n, "%s: aliases (*name) are not supported in mapping files", what)
 		return nil, false
 	}
@@ -91,18 +77,14 @@ func knownKeys(handle map[string]func(key, val ast.Node)) string {
 // scalar returns a scalar's text: the unquoted string, or the literal text
 // of a number or boolean (so 01 stays "01" in a value table). Null is "".
 func (d *decoder) scalar(n ast.Node, what string) (string, bool) {
-	switch v := unwrap(n).(type) {
-	case *ast.StringNode:
-		return v.Value, true
-	case *ast.LiteralNode:
-		return v.Value.Value, true
-	case *ast.NullNode:
+	u := yamlnode.Unwrap(n)
+	if u == nil {
 		return "", true
-	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
-		return v.GetToken().Value, true
-	case nil:
-		return "", true
-	case *ast.AliasNode:
+	}
+	if s, ok := yamlnode.Scalar(u); ok {
+		return s, true
+	}
+	if _, ok := u.(*ast.AliasNode); ok {
 		d.errorf(n, "%s: aliases (*name) are not supported in mapping files", what)
 		return "", false
 	}
@@ -116,7 +98,7 @@ func (d *decoder) str(n ast.Node, what string) (string, bool) {
 }
 
 func (d *decoder) boolean(n ast.Node, what string) (bool, bool) {
-	if b, ok := unwrap(n).(*ast.BoolNode); ok {
+	if b, ok := yamlnode.Unwrap(n).(*ast.BoolNode); ok {
 		return b.Value, true
 	}
 	d.errorf(n, "%s must be true or false", what)
@@ -124,7 +106,7 @@ func (d *decoder) boolean(n ast.Node, what string) (bool, bool) {
 }
 
 func (d *decoder) integer(n ast.Node, what string) (int, bool) {
-	if v, ok := unwrap(n).(*ast.IntegerNode); ok {
+	if v, ok := yamlnode.Unwrap(n).(*ast.IntegerNode); ok {
 		if i, err := strconv.Atoi(v.GetToken().Value); err == nil {
 			return i, true
 		}
@@ -135,7 +117,7 @@ func (d *decoder) integer(n ast.Node, what string) (int, bool) {
 
 // strings returns a list of scalars; a single scalar is a list of one.
 func (d *decoder) strings(n ast.Node, what string) ([]string, []ast.Node, bool) {
-	if seq, ok := unwrap(n).(*ast.SequenceNode); ok {
+	if seq, ok := yamlnode.Unwrap(n).(*ast.SequenceNode); ok {
 		out := make([]string, 0, len(seq.Values))
 		nodes := make([]ast.Node, 0, len(seq.Values))
 		good := true
@@ -153,7 +135,7 @@ func (d *decoder) strings(n ast.Node, what string) ([]string, []ast.Node, bool) 
 
 // sequence returns the items of a list.
 func (d *decoder) sequence(n ast.Node, what string) ([]ast.Node, bool) {
-	switch v := unwrap(n).(type) {
+	switch v := yamlnode.Unwrap(n).(type) {
 	case *ast.SequenceNode:
 		return v.Values, true
 	case *ast.NullNode:

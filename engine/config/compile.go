@@ -15,6 +15,7 @@ import (
 
 	"github.com/onboard/onboard/engine/validate"
 	"github.com/onboard/onboard/formats/fixedwidth"
+	"github.com/onboard/onboard/formats/yamlnode"
 	"github.com/onboard/onboard/mappings"
 )
 
@@ -165,7 +166,7 @@ func (c *checker) exprProblem(path string, err error) {
 	if errors.As(err, &fe) {
 		msg = "compiling expression: " + fe.Message
 		if n, ok := c.scalars[path]; ok && fe.Line == 1 {
-			s, _ := scalar(n)
+			s, _ := yamlnode.Scalar(n)
 			i := 0 // byte index of the fe.Column'th rune
 			for col := 0; col < fe.Column && i < len(s); col++ {
 				_, size := utf8.DecodeRuneInString(s[i:])

@@ -10,6 +10,7 @@ import (
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/token"
+	"github.com/onboard/onboard/formats/yamlnode"
 )
 
 // The decoder turns the YAML syntax tree into Config values itself, rather
@@ -100,76 +101,33 @@ func join(path, key string) string {
 func posOf(n ast.Node) position { return tokenPos(n.GetToken()) }
 
 func tokenPos(tk *token.Token) position {
-	if tk != nil && tk.Position != nil {
-		return position{tk.Position.Line, tk.Position.Column}
-	}
-	return position{1, 1}
+	line, col := yamlnode.TokenPos(tk)
+	return position{line, col}
 }
 
 // start is where a node begins as a reader sees it: a block mapping by its
 // first key (the library positions it at the first ':').
 func start(n ast.Node) position {
-	switch v := n.(type) {
-	case *ast.MappingNode:
-		if len(v.Values) > 0 && !v.IsFlowStyle {
-			return posOf(v.Values[0].Key)
-		}
-	case *ast.AnchorNode:
-		return start(v.Value)
-	case *ast.TagNode:
-		return start(v.Value)
+	n = yamlnode.Unwrap(n)
+	if v, ok := n.(*ast.MappingNode); ok && len(v.Values) > 0 && !v.IsFlowStyle {
+		return posOf(v.Values[0].Key)
 	}
 	return posOf(n)
-}
-
-// collectAnchors records every &anchor of the document so aliases resolve.
-type anchorVisitor map[string]ast.Node
-
-func (a anchorVisitor) Visit(n ast.Node) ast.Visitor {
-	if an, ok := n.(*ast.AnchorNode); ok && an.Name != nil {
-		a[an.Name.GetToken().Value] = an.Value
-	}
-	return a
 }
 
 // resolve looks through anchors, aliases and tags to the node holding the
 // value; nil when an alias names no anchor (reported).
 func (d *decoder) resolve(n ast.Node, path string) ast.Node {
-	for depth := 0; n != nil && depth < 32; depth++ {
-		switch v := n.(type) {
-		case *ast.AnchorNode:
-			n = v.Value
-		case *ast.TagNode:
-			n = v.Value
-		case *ast.AliasNode:
-			name := v.Value.GetToken().Value
-			target, ok := d.anchors[name]
-			if !ok {
-				d.problem(posOf(n), path, "alias *%s names no anchor (&%s)", name, name)
-				return nil
-			}
-			n = target
-		default:
-			return n
+	r, ok := yamlnode.Resolve(n, d.anchors)
+	if !ok {
+		var name string
+		if a, _ := r.(*ast.AliasNode); a != nil && a.Value != nil {
+			name = a.Value.GetToken().Value
 		}
+		d.problem(posOf(r), path, "alias *%s names no anchor (&%s)", name, name)
+		return nil
 	}
-	return n
-}
-
-// scalar returns the text of a scalar node and whether n is one. A null
-// (key with no value, ~ or null) is the empty string.
-func scalar(n ast.Node) (string, bool) {
-	switch v := n.(type) {
-	case *ast.StringNode:
-		return v.Value, true
-	case *ast.LiteralNode:
-		return v.Value.Value, true
-	case *ast.NullNode:
-		return "", true
-	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
-		return n.GetToken().Value, true
-	}
-	return "", false
+	return r
 }
 
 func isNull(n ast.Node) bool {
@@ -278,7 +236,7 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string) {
 // text returns a scalar's text with ${VAR} references expanded; a mapping
 // or list where a single value belongs is a problem.
 func (d *decoder) text(n ast.Node, path, want string) (string, bool) {
-	s, ok := scalar(n)
+	s, ok := yamlnode.Scalar(n)
 	if !ok {
 		d.problem(start(n), path, "must be %s, not %s", want, describe(n))
 		return "", false
@@ -364,7 +322,7 @@ func (d *decoder) decodeStruct(n ast.Node, v reflect.Value, path string) {
 	}
 	fields := fieldsOf(v.Type())
 	for _, mv := range entries {
-		key, ok := scalar(mv.Key)
+		key, ok := yamlnode.Scalar(mv.Key)
 		if !ok {
 			d.problem(posOf(mv.Key), path, "keys must be plain names, not %s", describe(mv.Key))
 			continue
@@ -385,39 +343,14 @@ func (d *decoder) decodeStruct(n ast.Node, v reflect.Value, path string) {
 
 // suggest names the closest known key, or lists them all.
 func suggest(key string, fields []field) string {
-	best, bestDist := "", 3
 	names := make([]string, len(fields))
 	for i, f := range fields {
 		names[i] = f.name
-		if dist := editDistance(key, f.name); dist < bestDist {
-			best, bestDist = f.name, dist
-		}
 	}
-	if best != "" {
+	if best, ok := yamlnode.Closest(key, names, 2); ok {
 		return fmt.Sprintf("did you mean %q?", best)
 	}
 	return "known keys: " + strings.Join(names, ", ")
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func (d *decoder) decodeSlice(n ast.Node, v reflect.Value, path string) {
@@ -448,7 +381,7 @@ func (d *decoder) decodeMap(n ast.Node, v reflect.Value, path string) {
 	}
 	m := reflect.MakeMapWithSize(v.Type(), len(entries))
 	for _, mv := range entries {
-		key, ok := scalar(mv.Key)
+		key, ok := yamlnode.Scalar(mv.Key)
 		if !ok {
 			d.problem(posOf(mv.Key), path, "keys must be plain names, not %s", describe(mv.Key))
 			continue

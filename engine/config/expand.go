@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/goccy/go-yaml/ast"
+	"github.com/onboard/onboard/formats/yamlnode"
 )
 
 // envName is what a variable name may be.
@@ -80,7 +81,7 @@ var secretRef = regexp.MustCompile(`^\$\{[A-Za-z_][A-Za-z0-9_]*\}$`)
 // checkSecret refuses a password or passphrase written in the file itself:
 // it may only be a ${VAR} reference (or come from its *_file key).
 func (d *decoder) checkSecret(n ast.Node, path string) {
-	s, ok := scalar(n)
+	s, ok := yamlnode.Scalar(n)
 	if !ok || s == "" || secretRef.MatchString(s) {
 		return
 	}

@@ -8,9 +8,9 @@ import (
 	"reflect"
 
 	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
+	"github.com/onboard/onboard/formats/yamlnode"
 	"github.com/onboard/onboard/mappings"
 )
 
@@ -80,7 +80,7 @@ func (d *decoder) parse(data []byte, cfg *Config) bool {
 		d.problem(at, "", "the config file must hold one YAML document, not %d", len(file.Docs))
 	}
 	body := file.Docs[0].Body
-	ast.Walk(anchorVisitor(d.anchors), body)
+	d.anchors = yamlnode.Anchors(body)
 	d.decode(body, reflect.ValueOf(cfg).Elem(), "")
 	return true
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/onboard/onboard/formats/yamlnode"
 )
 
 // maxWidth bounds a field's width, so a typo cannot ask for a gigabyte.
@@ -26,7 +27,7 @@ var (
 // error messages and, when the layout has no `name` key, for Layout.Name.
 // Every mistake is reported at once, as LayoutErrors.
 func CompileLayout(data []byte, name string) (*Layout, error) {
-	c := &compiler{file: name, anchors: map[string]ast.Node{}, merging: map[ast.Node]bool{}}
+	c := &compiler{file: name, merging: map[ast.Node]bool{}}
 	l := c.compile(data)
 	if len(c.errs) > 0 {
 		c.errs.sort()
@@ -55,7 +56,7 @@ func (c *compiler) compile(data []byte) *Layout {
 		c.errAt(docs[1], fmt.Errorf("a second YAML document %w: a layout file holds one", ErrInvalid))
 	}
 	root := docs[0]
-	c.collectAnchors(root)
+	c.anchors = yamlnode.Anchors(root)
 	top, ok := c.mapping(root, "a layout", layoutKeys)
 	if !ok {
 		return nil
@@ -190,14 +191,14 @@ func (c *compiler) record(l *Layout, idx int, e entry, recordWidth int) *record 
 		case dup:
 			c.errAt(nameNode, fmt.Errorf("field %q %w in the %s record (first at line %d)", f.name, ErrDuplicate, rt, line))
 		default:
-			names[f.name], _ = position(nameNode)
+			names[f.name], _ = yamlnode.Pos(nameNode)
 		}
 		if l.Kind == KindCSV && rt == Member {
 			h := strings.ToLower(strings.TrimSpace(f.header))
 			if line, dup := headers[h]; dup {
 				c.errAt(headerNode, fmt.Errorf("header %q %w in the member record (first at line %d)", f.header, ErrDuplicate, line))
 			} else {
-				headers[h], _ = position(headerNode)
+				headers[h], _ = yamlnode.Pos(headerNode)
 			}
 		}
 		f.start, f.index = rec.width, len(rec.fields)

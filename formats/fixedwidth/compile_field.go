@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/goccy/go-yaml/ast"
+	"github.com/onboard/onboard/formats/yamlnode"
 )
 
 // field compiles one field of a record whose earlier fields take offset
@@ -124,7 +125,7 @@ func mustFixed(f *field) []byte {
 // checkLiteral checks text the layout itself gives (a const, a default, a
 // code of a values table) against the field's width.
 func (c *compiler) checkLiteral(f *field, e entry, what string, fixed bool) {
-	s, _ := scalar(e.resolved)
+	s, _ := yamlnode.Scalar(e.resolved)
 	c.checkText(f, e.val, what, s, fixed)
 }
 
@@ -196,7 +197,7 @@ func (c *compiler) values(f *field, e entry, fixed bool) {
 			c.errAt(mv.Key, fmt.Errorf("values key %q %w: %s has the values %s", key, ErrInvalid, f.srcPath, strings.Join(f.src.enum, ", ")))
 			continue
 		}
-		code, ok := scalar(c.resolve(mv.Value))
+		code, ok := yamlnode.Scalar(c.resolve(mv.Value))
 		if !ok {
 			c.errAt(mv.Value, fmt.Errorf("values code for %q %w in field %q: expected text", key, ErrInvalid, f.name))
 			continue

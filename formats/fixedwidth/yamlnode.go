@@ -9,6 +9,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
+	"github.com/onboard/onboard/formats/yamlnode"
 )
 
 // The layout is decoded by walking go-yaml's syntax tree rather than by
@@ -37,7 +38,7 @@ type entry struct {
 }
 
 func (c *compiler) errAt(n ast.Node, err error) {
-	line, col := position(n)
+	line, col := yamlnode.Pos(n)
 	c.errs = append(c.errs, &LayoutError{File: c.file, Line: line, Column: col, Err: err})
 }
 
@@ -47,78 +48,24 @@ func (c *compiler) syntaxError(err error) {
 	var ye yaml.Error
 	if errors.As(err, &ye) {
 		msg = ye.GetMessage()
-		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
-			line, col = tk.Position.Line, tk.Position.Column
-		}
+		line, col = yamlnode.TokenPos(ye.GetToken())
 	}
 	c.errs = append(c.errs, &LayoutError{File: c.file, Line: line, Column: col,
 		Err: fmt.Errorf("the file %w: %s", ErrSyntax, msg)})
 }
 
-// position is where a node starts: a block mapping at its first key.
-func position(n ast.Node) (line, col int) {
-	switch m := n.(type) {
-	case *ast.MappingNode:
-		if !m.IsFlowStyle && len(m.Values) > 0 {
-			return position(m.Values[0].Key)
-		}
-	case *ast.MappingValueNode:
-		return position(m.Key)
-	}
-	if n == nil {
-		return 1, 1
-	}
-	tk := n.GetToken()
-	if tk == nil || tk.Position == nil {
-		return 1, 1
-	}
-	return tk.Position.Line, tk.Position.Column
-}
-
-// collectAnchors remembers every anchor so aliases can be followed.
-func (c *compiler) collectAnchors(n ast.Node) {
-	for _, a := range ast.Filter(ast.AnchorType, n) {
-		if a, ok := a.(*ast.AnchorNode); ok && a.Name != nil {
-			c.anchors[a.Name.GetToken().Value] = a.Value
-		}
-	}
-}
-
-// resolve follows anchors, aliases and tags to the node that holds the value.
+// resolve follows anchors, aliases and tags to the node that holds the
+// value; an alias naming no anchor is returned as it is.
 func (c *compiler) resolve(n ast.Node) ast.Node {
-	for range 32 { // an alias of an alias of ...: bounded, never a loop
-		switch v := n.(type) {
-		case *ast.AnchorNode:
-			n = v.Value
-		case *ast.TagNode:
-			n = v.Value
-		case *ast.AliasNode:
-			if v.Value == nil {
-				return n
-			}
-			target, ok := c.anchors[v.Value.GetToken().Value]
-			if !ok {
-				return n
-			}
-			n = target
-		default:
-			return n
-		}
-	}
-	return n
+	r, _ := yamlnode.Resolve(n, c.anchors)
+	return r
 }
 
 // mapping returns the keys of a mapping node, reporting unknown keys
 // (known lists the keys allowed, in the order the message lists them).
 func (c *compiler) mapping(n ast.Node, what string, known []string) (map[string]entry, bool) {
-	r := c.resolve(n)
-	var values []*ast.MappingValueNode
-	switch m := r.(type) {
-	case *ast.MappingNode:
-		values = m.Values
-	case *ast.MappingValueNode:
-		values = []*ast.MappingValueNode{m}
-	default:
+	values, ok := yamlnode.Pairs(c.resolve(n))
+	if !ok {
 		c.errAt(n, fmt.Errorf("%s %w: expected a mapping of %s", what, ErrInvalid, strings.Join(known, ", ")))
 		return nil, false
 	}
@@ -174,31 +121,13 @@ func (c *compiler) keyText(k ast.MapKeyNode) string {
 	if mk, ok := k.(*ast.MappingKeyNode); ok {
 		n = mk.Value
 	}
-	s, _ := scalar(c.resolve(n))
+	s, _ := yamlnode.Scalar(c.resolve(n))
 	return s
-}
-
-// scalar returns a scalar's text as written: `const: 007` is "007", not 7.
-func scalar(n ast.Node) (string, bool) {
-	switch v := n.(type) {
-	case *ast.StringNode:
-		return v.Value, true
-	case *ast.LiteralNode:
-		if v.Value == nil {
-			return "", true
-		}
-		return v.Value.Value, true
-	case *ast.NullNode:
-		return "", true
-	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
-		return n.GetToken().Value, true
-	}
-	return "", false
 }
 
 // text reads a scalar key's value as text.
 func (c *compiler) text(e entry) (string, bool) {
-	s, ok := scalar(e.resolved)
+	s, ok := yamlnode.Scalar(e.resolved)
 	if !ok {
 		c.errAt(e.val, fmt.Errorf("%s %w: expected text", e.key, ErrInvalid))
 	}
@@ -232,7 +161,7 @@ func (c *compiler) integer(e entry, lo, hi int) (int, bool) {
 		}
 	}
 	if !ok || n < int64(lo) || n > int64(hi) {
-		s, _ := scalar(e.resolved)
+		s, _ := yamlnode.Scalar(e.resolved)
 		if _, isInt := e.resolved.(*ast.IntegerNode); !isInt {
 			s = strconv.Quote(s)
 		}
@@ -246,7 +175,7 @@ func (c *compiler) integer(e entry, lo, hi int) (int, bool) {
 func (c *compiler) boolean(e entry) (bool, bool) {
 	b, ok := e.resolved.(*ast.BoolNode)
 	if !ok {
-		s, _ := scalar(e.resolved)
+		s, _ := yamlnode.Scalar(e.resolved)
 		c.errAt(e.val, fmt.Errorf("%s %q %w: expected true or false", e.key, s, ErrInvalid))
 		return false, false
 	}
@@ -276,38 +205,8 @@ func orList(words []string) string {
 // suggest returns ` (did you mean "x"?)` for the closest known word within
 // two edits, or "".
 func suggest(s string, known []string) string {
-	best, bestD := "", 3
-	for _, k := range known {
-		if d := distance(s, k); d < bestD {
-			best, bestD = k, d
-		}
+	if best, ok := yamlnode.Closest(s, known, 2); ok {
+		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-// distance is the Levenshtein distance between two short strings.
-func distance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 64
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return ""
 }

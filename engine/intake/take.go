@@ -73,6 +73,12 @@ func (in *Intake) stage(ctx context.Context, p *config.Partner, inbound transpor
 		return nil, &model.Error{ErrorType: model.ErrFileInvalid,
 			Message: fmt.Sprintf("The file is larger than the %d bytes this partner may send; split it into smaller files or ask the operator to raise max_file_size.", limit)}, nil
 	}
+	if n != f.Size {
+		// The partner is writing it again (a rewrite in place, or more
+		// appended after it looked settled): what was read is not the
+		// settled file. Leave it; it is taken once it settles anew.
+		return nil, nil, fmt.Errorf("copying %s to staging: the file changed while it was read (%d bytes listed, %d read)", f.Name, f.Size, n)
+	}
 	if err := tmp.Sync(); err != nil {
 		return nil, nil, fmt.Errorf("writing staging file: %w", err)
 	}
@@ -210,10 +216,8 @@ func (in *Intake) finish(ctx context.Context, p *config.Partner, inbound transpo
 			return fmt.Errorf("moving done marker of %s: %w", name, err)
 		}
 	}
-	if !dup {
-		if err := in.store.FileDone(ctx, rec.ID); err != nil {
-			return err
-		}
+	if err := in.store.FileDone(ctx, rec.ID); err != nil {
+		return err
 	}
 	os.Remove(filepath.Join(resDir, rec.ID+".result.json"))
 	os.Remove(filepath.Join(resDir, rec.ID+".errors.csv"))

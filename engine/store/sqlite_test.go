@@ -65,8 +65,19 @@ func TestClaimFileLifecycle(t *testing.T) {
 		t.Fatalf("duplicate claim: %v %+v", c, orig)
 	}
 	d, err := s.RecordDuplicate(ctx, "acme", "again.csv", "sha1", 10, orig.ID)
-	if err != nil || d.Outcome != OutcomeDuplicate {
+	if err != nil || d.Outcome != OutcomeDuplicate || d.State != FileStored {
 		t.Fatalf("record duplicate: %+v %v", d, err)
+	}
+	// Interrupted before its result was delivered: the retry reuses the record.
+	d2, err := s.RecordDuplicate(ctx, "acme", "again.csv", "sha1", 10, orig.ID)
+	if err != nil || d2.ID != d.ID {
+		t.Fatalf("duplicate recorded twice: %s then %s (%v)", d.ID, d2.ID, err)
+	}
+	if err := s.FileDone(ctx, d.ID); err != nil {
+		t.Fatal(err)
+	}
+	if d3, _ := s.RecordDuplicate(ctx, "acme", "again.csv", "sha1", 10, orig.ID); d3.ID == d.ID {
+		t.Fatalf("a new drop after the first was done must be its own record")
 	}
 	// Released claims are forgotten.
 	g, _, _ := s.ClaimFile(ctx, "acme", "b.csv", "sha2", 1)

@@ -62,13 +62,29 @@ func (s *SQLite) ClaimFile(ctx context.Context, partnerID, name, sha string, siz
 	return rec, claim, nil
 }
 
-// RecordDuplicate implements Store.
+// RecordDuplicate implements Store. The record stays stored (not done)
+// until the caller has delivered its result and moved the file; a retry
+// after an interruption reuses it instead of recording the drop twice.
 func (s *SQLite) RecordDuplicate(ctx context.Context, partnerID, name, sha string, size int64, of string) (*FileRecord, error) {
-	now := s.now()
-	rec := &FileRecord{ID: uuid.NewString(), PartnerID: partnerID, Name: name, SHA256: sha, Size: size, State: FileDone,
-		Outcome: OutcomeDuplicate, Disposition: "failed", DuplicateOf: of, ReceivedAt: now, ProcessedAt: now, ErrorCount: 1}
-	_, err := s.w.ExecContext(ctx, `INSERT INTO files (id, partner_id, name, sha256, size, state, outcome, disposition, error_count, duplicate_of, received_at, processed_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, rec.ID, partnerID, name, sha, size, rec.State, rec.Outcome, rec.Disposition, 1, of, fmtTime(now), fmtTime(now))
+	var rec *FileRecord
+	err := s.Update(ctx, func(txi Tx) error {
+		t := txi.(*sqliteTx)
+		f, err := scanFile(t.tx.QueryRowContext(ctx, `SELECT `+fileCols+` FROM files
+			WHERE partner_id = ? AND name = ? AND sha256 = ? AND duplicate_of != '' AND state = ?`, partnerID, name, sha, FileStored))
+		if err == nil {
+			rec = f
+			return nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		now := t.now()
+		rec = &FileRecord{ID: uuid.NewString(), PartnerID: partnerID, Name: name, SHA256: sha, Size: size, State: FileStored,
+			Outcome: OutcomeDuplicate, Disposition: "failed", DuplicateOf: of, ReceivedAt: now, ProcessedAt: now, ErrorCount: 1}
+		_, err = t.tx.ExecContext(ctx, `INSERT INTO files (id, partner_id, name, sha256, size, state, outcome, disposition, error_count, duplicate_of, received_at, processed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, rec.ID, partnerID, name, sha, size, rec.State, rec.Outcome, rec.Disposition, 1, of, fmtTime(now), fmtTime(now))
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("recording duplicate file %s: %w", name, err)
 	}

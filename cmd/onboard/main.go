@@ -52,7 +52,7 @@ Usage:
   onboard status -config F [-partner P] [-status S] [-json]
   onboard history -config F GROUP    a group's status timeline (id or partner:external_id)
   onboard replay -config F FILE_ID   reprocess a file from failed/ after a fix
-  onboard carrier-sim -inbox D -acks D [-reject N] [-watch]
+  onboard carrier-sim -inbox D -acks D [-reject N] [-ta1] [-policy-prefix P] [-watch]
   onboard config check -config F     load and validate config and mappings
 
 -config defaults to $ONBOARD_CONFIG, then onboard.yaml.

@@ -381,11 +381,7 @@ func (d *Daemon) jobLog(r *runner) *slog.Logger {
 func (d *Daemon) intakeRun(r *runner) func(ctx context.Context) error {
 	p := r.partner
 	return func(ctx context.Context) error {
-		sum, err := d.e.Intake.Pass(ctx, p)
-		for _, f := range sum.Files {
-			d.log.Info("partner file processed", "partner", p.ID, "file", f.Name, "file_id", f.FileID,
-				"outcome", f.Outcome, "groups", f.Groups, "errors", f.Errors, "result", f.Result)
-		}
+		sum, err := d.e.Intake.Pass(ctx, p) // intake logs each file with where its result went
 		d.metrics.observeIntake(p.ID, sum)
 		if sum.Waiting > 0 {
 			d.log.Debug("files still arriving; rechecking when they can be complete", "partner", p.ID,

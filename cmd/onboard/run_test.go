@@ -21,15 +21,16 @@ import (
 	"github.com/onboard/onboard/engine/store"
 )
 
-// e2eConfig has local folders and hourly schedules, so only folder events
-// (and the start pass) act during the test.
+// e2eConfig has local folders and an hourly partner poll, so only the
+// folder event can bring a dropped file in; the carrier and report
+// schedules are short so the test sees the whole flow.
 const e2eConfig = `state:
   sqlite: var/onboard.db
 http:
   listen: 127.0.0.1:0
 reports:
   dir: var/reports
-  schedule: "@every 1h"
+  schedule: "@every 1s"
 shutdown:
   timeout: 10s
 partners:
@@ -42,9 +43,9 @@ partners:
 carriers:
   - id: bluecross
     name: Blue Cross Example
-    schedule: "@every 1h"
+    schedule: "@every 1s"
     inbox: {dir: carriers/bluecross/inbox}
-    acks: {dir: carriers/bluecross/acks, schedule: "@every 1h"}
+    acks: {dir: carriers/bluecross/acks, schedule: "@every 1s"}
     x12: {sender_id: ONBOARD, receiver_id: BLUECROSS, product_lines: {basic_life: AC, accidental_death_dismemberment: ADD}}
     plans:
       - {id: BC-PPO-500, product_line: medical, name: PPO 500,
@@ -277,7 +278,7 @@ func TestRunEndToEnd(t *testing.T) {
 	for _, want := range []string{
 		`onboard_files_received_total{partner="acme"} 1`,
 		`onboard_files_accepted_total{partner="acme"} 1`,
-		`onboard_groups{partner="acme",status="pending"} 2`,
+		`onboard_groups{partner="acme",status=`,
 		`onboard_stage_duration_seconds_count{stage="intake"}`,
 	} {
 		if !strings.Contains(metrics, want) {
@@ -287,6 +288,58 @@ func TestRunEndToEnd(t *testing.T) {
 	if rd := readyz(t, base); (rd.code == http.StatusOK) != rd.Ready || !rd.Store.OK || len(rd.Stages) == 0 ||
 		rd.Stages[0].Stage != "intake" || rd.Stages[0].Status != "ok" || rd.Stages[0].LastRun == "" {
 		t.Fatalf("readyz %d: %s", rd.code, rd.body)
+	}
+
+	// The carrier answers: the groups go synced, a bundle per group is
+	// delivered and the report shows them.
+	sim := exec.Command(bin, "carrier-sim", "-inbox", filepath.Join(dir, "carriers", "bluecross", "inbox"),
+		"-acks", filepath.Join(dir, "carriers", "bluecross", "acks"), "-watch")
+	if err := sim.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { sim.Process.Signal(syscall.SIGTERM); sim.Wait() }()
+	var bundles []string
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		bundles, _ = filepath.Glob(filepath.Join(dir, "partners", "acme", "outbound", "ldex", "*", "*.json"))
+		if len(bundles) >= 2 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if len(bundles) != 2 {
+		t.Fatalf("bundles %v, want one per group; logs:\n%s", bundles, logs)
+	}
+	out, err := exec.Command(bin, "status", "-config", cfgPath, "-json").Output()
+	if err != nil {
+		t.Fatalf("status: %v", err)
+	}
+	var status struct {
+		Groups []struct {
+			ExternalIdentifier string `json:"external_identifier"`
+			Status             string `json:"status"`
+			PolicyNumber       string `json:"policy_number"`
+		} `json:"groups"`
+	}
+	if err := json.Unmarshal(out, &status); err != nil || len(status.Groups) != 2 {
+		t.Fatalf("status -json (%v): %s", err, out)
+	}
+	for _, g := range status.Groups {
+		if g.Status != "synced" || g.PolicyNumber == "" {
+			t.Errorf("group %s: %s, policy %q", g.ExternalIdentifier, g.Status, g.PolicyNumber)
+		}
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		html, _ := os.ReadFile(filepath.Join(dir, "var", "reports", "status.html"))
+		if strings.Contains(string(html), "Peachtree Dental Partners PC") && strings.Count(string(html), `class="badge">synced<`) == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the report does not show the synced groups:\n%s", html)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if _, metrics = httpGet(t, base+"/metrics"); !strings.Contains(metrics, `onboard_groups{partner="acme",status="synced"} 2`) {
+		t.Errorf("/metrics does not count the synced groups")
 	}
 
 	// SIGTERM: a clean stop, status 0.

@@ -332,11 +332,13 @@ func (r reader) transmissions(ctx context.Context, q string, args ...any) ([]Tra
 	return out, rows.Err()
 }
 
-// GroupTransmissions implements Reader.
+// GroupTransmissions implements Reader. Transmissions recorded in the same
+// second are listed in the reverse of the order they were recorded (rowid),
+// not by their random ids.
 func (r reader) GroupTransmissions(ctx context.Context, groupID string) ([]TransmissionRecord, error) {
 	cols := "t." + strings.ReplaceAll(transmissionCols, ", ", ", t.")
 	return r.transmissions(ctx, `SELECT `+cols+` FROM transmissions t JOIN transmission_groups g ON g.transmission_id = t.id
-		WHERE g.group_id = ? ORDER BY t.created_at DESC, t.id DESC`, groupID)
+		WHERE g.group_id = ? ORDER BY t.created_at DESC, t.rowid DESC`, groupID)
 }
 
 // TransmissionGroups implements Reader. Ordered by ST02.

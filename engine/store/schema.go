@@ -201,4 +201,10 @@ CREATE TABLE schedule_runs (
 	last_run TEXT NOT NULL
 );
 `,
+	// 4: a subscriber's status history by subscriber, so the transmit
+	// stage's look-up of the status before pending does not scan every
+	// event (it was quadratic in the members of a delivery).
+	`
+CREATE INDEX events_subscriber ON events(subscriber_id, id);
+`,
 }

@@ -115,7 +115,8 @@ func (s *SQLite) Update(ctx context.Context, fn func(tx Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", err)
 	}
-	t := &sqliteTx{reader: reader{q: sqlTx}, tx: sqlTx, now: s.now}
+	c := newStmtCache(sqlTx)
+	t := &sqliteTx{reader: reader{q: c}, tx: c, now: s.now}
 	if err := fn(t); err != nil {
 		sqlTx.Rollback()
 		return err

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -23,6 +24,24 @@ type TransmitTx interface {
 	// before it last became pending, or "" when it has been pending since
 	// it was created.
 	StatusBeforePending(ctx context.Context, groupID, subscriberExt string) (model.Status, error)
+
+	// AddTransmissionGroups records groups of a transmission created
+	// earlier in the same transaction (CreateTransmission with no groups),
+	// so that a transmission written group by group records each as it
+	// goes and never holds every group's members at once.
+	AddTransmissionGroups(ctx context.Context, transmissionID string, groups ...TransmissionGroup) error
+	// SetTransmissionMembers sets the member count of a transmission
+	// recorded group by group.
+	SetTransmissionMembers(ctx context.Context, transmissionID string, members int) error
+	// TransmissionGroupMembers returns the members recorded for one group
+	// of a transmission (TransmissionGroup.Members); ErrNotFound when the
+	// transmission did not carry the group.
+	TransmissionGroupMembers(ctx context.Context, transmissionID, groupID string) ([]byte, error)
+	// SetSubscribersStatus moves the listed subscribers of a group to a
+	// status with no outstanding errors, as SetSubscriberStatus does for
+	// each in the order listed, in two statements; identifiers that name
+	// no subscriber of the group are skipped.
+	SetSubscribersStatus(ctx context.Context, groupID string, subscriberExts []string, to model.Status, reason, source string) error
 }
 
 var _ TransmitTx = (*sqliteTx)(nil)
@@ -44,8 +63,11 @@ func (t *sqliteTx) AdvanceTransmitted(ctx context.Context, groupID string, versi
 // StatusBeforePending implements TransmitTx.
 func (t *sqliteTx) StatusBeforePending(ctx context.Context, groupID, subscriberExt string) (model.Status, error) {
 	var from string
-	err := t.tx.QueryRowContext(ctx, `SELECT e.from_status FROM events e JOIN subscribers s ON s.id = e.subscriber_id
-		WHERE s.group_id = ? AND s.external_identifier = ? AND e.to_status = ? ORDER BY e.id DESC LIMIT 1`,
+	// The subscriber's id first, then its events newest first by the
+	// events_subscriber index: a join lets SQLite walk all events instead.
+	err := t.tx.QueryRowContext(ctx, `SELECT from_status FROM events INDEXED BY events_subscriber
+		WHERE subscriber_id = (SELECT id FROM subscribers WHERE group_id = ? AND external_identifier = ?) AND to_status = ?
+		ORDER BY id DESC LIMIT 1`,
 		groupID, subscriberExt, string(model.StatusPending)).Scan(&from)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
@@ -54,4 +76,60 @@ func (t *sqliteTx) StatusBeforePending(ctx context.Context, groupID, subscriberE
 		return "", fmt.Errorf("reading status history of subscriber %s: %w", subscriberExt, err)
 	}
 	return model.Status(from), nil
+}
+
+// AddTransmissionGroups implements TransmitTx.
+func (t *sqliteTx) AddTransmissionGroups(ctx context.Context, transmissionID string, groups ...TransmissionGroup) error {
+	for _, g := range groups {
+		if _, err := t.tx.ExecContext(ctx, `INSERT INTO transmission_groups (transmission_id, group_id, version, base_version, st02, members) VALUES (?, ?, ?, ?, ?, ?)`,
+			transmissionID, g.GroupID, g.Version, g.BaseVersion, g.ST02, string(g.Members)); err != nil {
+			return fmt.Errorf("recording group of transmission: %w", err)
+		}
+	}
+	return nil
+}
+
+// SetTransmissionMembers implements TransmitTx.
+func (t *sqliteTx) SetTransmissionMembers(ctx context.Context, transmissionID string, members int) error {
+	if _, err := t.tx.ExecContext(ctx, `UPDATE transmissions SET members = ? WHERE id = ?`, members, transmissionID); err != nil {
+		return fmt.Errorf("recording member count of transmission: %w", err)
+	}
+	return nil
+}
+
+// TransmissionGroupMembers implements TransmitTx.
+func (t *sqliteTx) TransmissionGroupMembers(ctx context.Context, transmissionID, groupID string) ([]byte, error) {
+	var members string
+	err := t.tx.QueryRowContext(ctx, `SELECT members FROM transmission_groups WHERE transmission_id = ? AND group_id = ?`, transmissionID, groupID).Scan(&members)
+	if err != nil {
+		return nil, notFound(err, "group "+groupID+" of transmission "+transmissionID)
+	}
+	return []byte(members), nil
+}
+
+// SetSubscribersStatus implements TransmitTx. The events come first, in the
+// order listed, from the statuses before the update.
+func (t *sqliteTx) SetSubscribersStatus(ctx context.Context, groupID string, exts []string, to model.Status, reason, source string) error {
+	if len(exts) == 0 {
+		return nil
+	}
+	list, err := json.Marshal(exts)
+	if err != nil {
+		return fmt.Errorf("setting subscriber statuses: %w", err)
+	}
+	now := fmtTime(t.now())
+	// The listed order is each identifier's first place in the list.
+	if _, err := t.tx.ExecContext(ctx, `INSERT INTO events (group_id, subscriber_id, at, from_status, to_status, reason, source)
+		SELECT s.group_id, s.id, ?, s.status, ?, ?, ? FROM subscribers s
+		JOIN (SELECT value AS ext, MIN(key) AS pos FROM json_each(?) GROUP BY value) l ON l.ext = s.external_identifier
+		WHERE s.group_id = ? AND s.status != ? ORDER BY l.pos`,
+		now, string(to), reason, source, string(list), groupID, string(to)); err != nil {
+		return fmt.Errorf("recording events: %w", err)
+	}
+	if _, err := t.tx.ExecContext(ctx, `UPDATE subscribers SET status_datetime = CASE WHEN status != ? THEN ? ELSE status_datetime END, status = ?, errors = ''
+		WHERE group_id = ? AND external_identifier IN (SELECT value FROM json_each(?)) AND (status != ? OR errors != '')`,
+		string(to), now, string(to), groupID, string(list), string(to)); err != nil {
+		return fmt.Errorf("setting subscriber statuses: %w", err)
+	}
+	return nil
 }

@@ -17,7 +17,7 @@ import (
 // sqliteTx implements Tx.
 type sqliteTx struct {
 	reader
-	tx  *sql.Tx
+	tx  *stmtCache
 	now func() time.Time
 }
 
@@ -218,24 +218,14 @@ func (t *sqliteTx) project(ctx context.Context, g *model.Group, s Save, now time
 	for _, o := range old {
 		oldByExt[o.ExternalIdentifier] = o
 	}
-	upsert, err := t.tx.PrepareContext(ctx, `INSERT INTO subscribers (id, group_id, external_identifier, location_external_identifier, first_name, last_name, birth_date, terminated, content_hash, status, status_datetime)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (group_id, external_identifier) DO UPDATE SET location_external_identifier = excluded.location_external_identifier,
-			first_name = excluded.first_name, last_name = excluded.last_name, birth_date = excluded.birth_date, terminated = excluded.terminated, content_hash = excluded.content_hash`)
-	if err != nil {
-		return err
-	}
-	defer upsert.Close()
-	dep, err := t.tx.PrepareContext(ctx, `INSERT INTO dependents (id, group_id, subscriber_id, external_identifier, first_name, last_name, birth_date, relationship, product_lines, end_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer dep.Close()
-	enr, err := t.tx.PrepareContext(ctx, `INSERT INTO enrollments (subscriber_id, group_id, product_line, plan_id, coverage_level, start_date, end_date) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer enr.Close()
+	// Rows go in multi-row INSERTs (rowBatch); dependents and enrollments
+	// reference their subscriber, so the subscribers' batch goes first.
+	subs := newRowBatch(t, `INSERT INTO subscribers (id, group_id, external_identifier, location_external_identifier, first_name, last_name, birth_date, terminated, content_hash, status, status_datetime) VALUES`,
+		` ON CONFLICT (group_id, external_identifier) DO UPDATE SET location_external_identifier = excluded.location_external_identifier,
+			first_name = excluded.first_name, last_name = excluded.last_name, birth_date = excluded.birth_date, terminated = excluded.terminated, content_hash = excluded.content_hash`, 11, nil)
+	events := newRowBatch(t, `INSERT INTO events (group_id, subscriber_id, at, from_status, to_status, reason, source) VALUES`, "", 7, subs)
+	deps := newRowBatch(t, `INSERT INTO dependents (id, group_id, subscriber_id, external_identifier, first_name, last_name, birth_date, relationship, product_lines, end_date) VALUES`, "", 10, subs)
+	enrs := newRowBatch(t, `INSERT INTO enrollments (subscriber_id, group_id, product_line, plan_id, coverage_level, start_date, end_date) VALUES`, "", 7, subs)
 
 	seen := make(map[string]bool, len(g.Subscribers))
 	for _, sub := range g.Subscribers {
@@ -246,30 +236,39 @@ func (t *sqliteTx) project(ctx context.Context, g *model.Group, s Save, now time
 		if existed {
 			id = o.ID // ids are stable; the intake reuses them, this guards against a mismatch
 		}
-		if _, err := upsert.ExecContext(ctx, id, g.ID, sub.ExternalIdentifier, sub.LocationExternalIdentifier, sub.FirstName, sub.LastName,
+		if err := subs.add(ctx, id, g.ID, sub.ExternalIdentifier, sub.LocationExternalIdentifier, sub.FirstName, sub.LastName,
 			sub.BirthDate, sub.Terminated(), hash, string(model.StatusPending), fmtTime(now)); err != nil {
-			return fmt.Errorf("saving subscriber %s: %w", sub.ExternalIdentifier, err)
+			return fmt.Errorf("saving subscribers of group %s: %w", g.ExternalIdentifier, err)
 		}
 		switch {
 		case !existed:
-			if err := t.addEvent(ctx, g.ID, id, "", model.StatusPending, s.Reason, s.Source); err != nil {
-				return err
+			if err := events.add(ctx, g.ID, id, fmtTime(t.now()), "", string(model.StatusPending), s.Reason, s.Source); err != nil {
+				return fmt.Errorf("recording event: %w", err)
 			}
 		case o.ContentHash != hash || hash == "":
+			// Events keep the order of the subscribers: the queued ones first.
+			if err := events.flush(ctx); err != nil {
+				return fmt.Errorf("recording event: %w", err)
+			}
 			if err := t.setSubscriber(ctx, g.ID, o, model.StatusPending, nil, s.Reason, s.Source); err != nil {
 				return err
 			}
 		}
 		for _, d := range sub.Dependents {
-			if _, err := dep.ExecContext(ctx, d.ID, g.ID, id, d.ExternalIdentifier, d.FirstName, d.LastName, d.BirthDate,
+			if err := deps.add(ctx, d.ID, g.ID, id, d.ExternalIdentifier, d.FirstName, d.LastName, d.BirthDate,
 				d.SubscriberRelationship, strings.Join(d.ProductLines, ","), d.EndDate); err != nil {
-				return fmt.Errorf("saving dependent %s: %w", d.ExternalIdentifier, err)
+				return fmt.Errorf("saving dependents of group %s: %w", g.ExternalIdentifier, err)
 			}
 		}
 		for _, e := range sub.Enrollments {
-			if _, err := enr.ExecContext(ctx, id, g.ID, e.ProductLine, e.PlanID, e.CoverageLevel, e.StartDate, e.EndDate); err != nil {
-				return fmt.Errorf("saving enrollment %s of %s: %w", e.ProductLine, sub.ExternalIdentifier, err)
+			if err := enrs.add(ctx, id, g.ID, e.ProductLine, e.PlanID, e.CoverageLevel, e.StartDate, e.EndDate); err != nil {
+				return fmt.Errorf("saving enrollments of group %s: %w", g.ExternalIdentifier, err)
 			}
+		}
+	}
+	for _, b := range []*rowBatch{subs, events, deps, enrs} {
+		if err := b.flush(ctx); err != nil {
+			return fmt.Errorf("saving group %s: %w", g.ExternalIdentifier, err)
 		}
 	}
 	for _, o := range old {

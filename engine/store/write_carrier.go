@@ -39,11 +39,8 @@ func (t *sqliteTx) CreateTransmission(ctx context.Context, tr TransmissionRecord
 	if err != nil {
 		return fmt.Errorf("recording transmission %s: %w", tr.FileName, err)
 	}
-	for _, g := range groups {
-		if _, err := t.tx.ExecContext(ctx, `INSERT INTO transmission_groups (transmission_id, group_id, version, base_version, st02, members) VALUES (?, ?, ?, ?, ?, ?)`,
-			tr.ID, g.GroupID, g.Version, g.BaseVersion, g.ST02, string(g.Members)); err != nil {
-			return fmt.Errorf("recording transmission %s: %w", tr.FileName, err)
-		}
+	if err := t.AddTransmissionGroups(ctx, tr.ID, groups...); err != nil {
+		return fmt.Errorf("recording transmission %s: %w", tr.FileName, err)
 	}
 	return nil
 }

@@ -83,7 +83,15 @@ func (t *Transmitter) commit(ctx context.Context, rec *store.TransmissionRecord,
 // recorded, a subscriber that version changed again stays pending (the
 // next run sends it), and no one is settled.
 func markSent(ctx context.Context, tx store.TransmitTx, tg *store.TransmissionGroup, reason, source string) error {
-	members, err := DecodeMembers(tg.Members)
+	data := tg.Members
+	if data == nil {
+		// Not kept in memory since it was recorded (a new transmission).
+		var err error
+		if data, err = tx.TransmissionGroupMembers(ctx, tg.TransmissionID, tg.GroupID); err != nil {
+			return err
+		}
+	}
+	members, err := DecodeMembers(data)
 	if err != nil {
 		return err
 	}
@@ -115,17 +123,16 @@ func markSent(ctx context.Context, tx store.TransmitTx, tg *store.TransmissionGr
 		}
 	}
 	slices.Sort(order)
+	submitted := order[:0]
 	for _, ext := range order {
-		if !unchanged(ext) {
-			continue
+		if unchanged(ext) {
+			submitted = append(submitted, ext)
 		}
-		err := tx.SetSubscriberStatus(ctx, g.ID, ext, model.StatusSubmitted, nil, reason, source)
-		if errors.Is(err, store.ErrNotFound) {
-			continue // no longer listed in the current version
-		}
-		if err != nil {
-			return err
-		}
+	}
+	// One statement pair for the group; a subscriber no longer listed in
+	// the current version is skipped.
+	if err := tx.SetSubscribersStatus(ctx, g.ID, submitted, model.StatusSubmitted, reason, source); err != nil {
+		return err
 	}
 	if g.Version == tg.Version {
 		settled := fmt.Sprintf("version %d holds no change for the carrier for this subscriber", tg.Version)

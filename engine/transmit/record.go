@@ -97,7 +97,20 @@ func (t *Transmitter) record(ctx context.Context, res *Result) (*store.Transmiss
 			if err != nil {
 				return err
 			}
-			groups = append(groups, store.TransmissionGroup{GroupID: g.ID, Version: g.Version, BaseVersion: g.TransmittedVersion, ST02: st02, Members: data})
+			// Each group is recorded as it is written, so the members of
+			// a large delivery are never all in memory: the transmission
+			// row comes with its first group, its member count at the end.
+			if len(groups) == 0 {
+				if err := tx.CreateTransmission(ctx, *fb.rec, nil); err != nil {
+					return err
+				}
+			}
+			tg := store.TransmissionGroup{TransmissionID: fb.rec.ID, GroupID: g.ID, Version: g.Version, BaseVersion: g.TransmittedVersion, ST02: st02, Members: data}
+			if err := ttx.AddTransmissionGroups(ctx, fb.rec.ID, tg); err != nil {
+				return err
+			}
+			tg.Members = nil // markSent reads them back group by group
+			groups = append(groups, tg)
 			fb.rec.Members += len(members)
 			st02 = 0
 			if err := tx.ClearPendingAction(ctx, g.ID, PendingActionKind); err != nil {
@@ -117,7 +130,7 @@ func (t *Transmitter) record(ctx context.Context, res *Result) (*store.Transmiss
 		if err := fb.finish(); err != nil {
 			return err
 		}
-		if err := tx.CreateTransmission(ctx, *fb.rec, groups); err != nil {
+		if err := ttx.SetTransmissionMembers(ctx, fb.rec.ID, fb.rec.Members); err != nil {
 			return err
 		}
 		rec = fb.rec

@@ -13,16 +13,21 @@ import (
 	"github.com/onboard/onboard/mappings"
 )
 
-// rowRef is where one row starts: 16 bytes a row is all the index keeps.
-type rowRef struct {
-	off  int64 // byte offset in the file
-	line int64 // its first line
+// rowRun is a run of a group's rows that follow one another in the file
+// (blank rows between them aside): one entry for the whole run, so the
+// index of a file whose groups are contiguous is one entry per group and
+// a million-member file indexes in kilobytes.
+type rowRun struct {
+	off  int64 // byte offset of the run's first row
+	line int64 // that row's first line
+	rows int   // rows in the run, blank ones not counted
 }
 
 // groupRows are a group's rows in file order.
 type groupRows struct {
 	key  string
-	rows []rowRef
+	runs []rowRun
+	rows int
 }
 
 // Reader reads a census CSV group by group through a compiled mapping.
@@ -34,19 +39,21 @@ type Reader struct {
 	groups []groupRows
 	next   int
 
-	// Sequential reading: cr reads from pos onwards; a row elsewhere
-	// costs a seek and a fresh csv.Reader.
+	// Sequential reading: cr reads from crBase onwards, where line
+	// crLine starts; a run elsewhere costs a seek and a fresh csv.Reader.
 	cr     *csv.Reader
 	crBase int64
+	crLine int64
 	row    mappings.Row
 }
 
 const bufSize = 64 << 10
 
 // NewReader reads a census CSV through m. r must be seekable (onboard stages every file
-// locally first): the reader makes one pass to index rows by group (byte offset + line per
-// row, 16 bytes a row) and then yields groups one at a time, so a million-member file is
-// never held whole in memory, and rows of a group need not be contiguous.
+// locally first): the reader makes one pass to index rows by group (byte offset + line of
+// each run of a group's consecutive rows) and then yields groups one at a time, so a
+// million-member file is never held whole in memory, and rows of a group need not be
+// contiguous.
 //
 // A file-level problem (empty, not UTF-8 text, not CSV, a header that does
 // not fit the mapping, no rows) is returned as a model.Error of type
@@ -96,6 +103,7 @@ func NewReader(r io.ReadSeeker, m *mappings.Mapping, fileName string) (*Reader, 
 	}
 	rd.plan = plan
 	index := map[string]int{}
+	last := -1 // the group of the previous row
 	for {
 		off := base + cr.InputOffset()
 		rec, err := cr.Read()
@@ -117,7 +125,14 @@ func NewReader(r io.ReadSeeker, m *mappings.Mapping, fileName string) (*Reader, 
 			index[key] = gi
 			rd.groups = append(rd.groups, groupRows{key: key})
 		}
-		rd.groups[gi].rows = append(rd.groups[gi].rows, rowRef{off: off, line: int64(line)})
+		g := &rd.groups[gi]
+		if gi == last {
+			g.runs[len(g.runs)-1].rows++
+		} else {
+			g.runs = append(g.runs, rowRun{off: off, line: int64(line), rows: 1})
+		}
+		g.rows++
+		last = gi
 	}
 	if len(rd.groups) == 0 {
 		return nil, rd.fileError(0, "The file has a header but no rows; send one row per member.")
@@ -151,32 +166,47 @@ func (r *Reader) Next() (*model.SourcedGroup, error) {
 	}
 	g := &r.groups[r.next]
 	r.next++
-	b := newBuilder(r, g.key, int(g.rows[0].line), len(g.rows))
-	for _, ref := range g.rows {
-		rec, err := r.readAt(ref.off)
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) || errors.Is(err, io.EOF) {
-				return nil, r.fileError(int(ref.line), "The file changed while it was read; send it again.")
-			}
-			return nil, fmt.Errorf("reading census row at line %d: %w", ref.line, err)
+	b := newBuilder(r, g.key, int(g.runs[0].line), g.rows)
+	for _, run := range g.runs {
+		if err := r.seek(run.off, run.line); err != nil {
+			return nil, fmt.Errorf("reading census row at line %d: %w", run.line, err)
 		}
-		b.add(rec, int(ref.line))
+		for n := 0; n < run.rows; {
+			line := run.line
+			rec, err := r.cr.Read()
+			if err == nil {
+				rel, _ := r.cr.FieldPos(0)
+				line = r.crLine + int64(rel) - 1
+			}
+			if err != nil {
+				var pe *csv.ParseError
+				if errors.As(err, &pe) || errors.Is(err, io.EOF) {
+					return nil, r.fileError(int(line), "The file changed while it was read; send it again.")
+				}
+				return nil, fmt.Errorf("reading census row at line %d: %w", line, err)
+			}
+			if blank(rec) {
+				continue // as when indexing
+			}
+			b.add(rec, int(line))
+			n++
+		}
 	}
 	return b.finish(), nil
 }
 
-// readAt reads the record starting at off, reading on without a seek when
-// the rows of a group follow each other.
-func (r *Reader) readAt(off int64) ([]string, error) {
-	if r.cr == nil || off != r.crBase+r.cr.InputOffset() {
-		if _, err := r.src.Seek(off, io.SeekStart); err != nil {
-			return nil, err
-		}
-		r.cr = newCSV(bufio.NewReaderSize(r.src, bufSize))
-		r.crBase = off
+// seek positions the CSV reader at off, where line starts, reading on
+// without a seek when the run follows the rows read last.
+func (r *Reader) seek(off, line int64) error {
+	if r.cr != nil && off == r.crBase+r.cr.InputOffset() {
+		return nil
 	}
-	return r.cr.Read()
+	if _, err := r.src.Seek(off, io.SeekStart); err != nil {
+		return err
+	}
+	r.cr = newCSV(bufio.NewReaderSize(r.src, bufSize))
+	r.crBase, r.crLine = off, line
+	return nil
 }
 
 // fileError is a file_invalid error at a line (0: the whole file).
@@ -189,6 +219,9 @@ func (r *Reader) readError(err error, check *textChecker) error {
 	if te := check.err; te != nil {
 		if te.nul {
 			return r.fileError(te.line, fmt.Sprintf("The file is not CSV text: line %d holds a NUL byte, as binary files (spreadsheets, archives) do; export the census as CSV (UTF-8).", te.line))
+		}
+		if te.long {
+			return r.fileError(te.line, fmt.Sprintf("The file is not a census: line %d is longer than %d bytes, where a census row takes a few hundred; export the census as CSV with one row per line.", te.line, maxLine))
 		}
 		return r.fileError(te.line, fmt.Sprintf("The file is not UTF-8 text: line %d holds bytes that are not UTF-8; export the census as CSV (UTF-8).", te.line))
 	}
@@ -216,7 +249,7 @@ func (r *Reader) headerError(he *mappings.HeaderError, m *mappings.Mapping) mode
 		parts = append(parts, fmt.Sprintf("lacks the columns %s that the %s layout needs", strings.Join(he.Missing, ", "), m.Name))
 	}
 	if len(he.Duplicate) > 0 {
-		parts = append(parts, fmt.Sprintf("names the columns %s more than once", strings.Join(he.Duplicate, ", ")))
+		parts = append(parts, fmt.Sprintf("names the columns %s more than once", listNames(he.Duplicate)))
 	}
 	return r.fileError(1, "The header row "+strings.Join(parts, " and ")+"; fix the header and send the file again.")
 }

@@ -225,3 +225,42 @@ func TestNonContiguousGroups(t *testing.T) {
 		t.Errorf("dependent source line %d, want 6", got)
 	}
 }
+
+// TestLinesAcrossQuotedNewlinesAndBlankRows: rows read back run by run keep
+// their file lines when fields span lines and blank rows sit between rows
+// of a group.
+func TestLinesAcrossQuotedNewlinesAndBlankRows(t *testing.T) {
+	lines := strings.Split(strings.TrimSpace(string(readFile(t, "census-small.csv"))), "\n")
+	var b strings.Builder
+	b.WriteString(lines[0] + "\n")
+	for i, l := range lines[1:] {
+		// Each GCM-001 row spans two lines; a blank row follows the second.
+		b.WriteString(strings.Replace(l, "Gulf Coast Marine Supply LLC", "\"Gulf Coast\nMarine Supply LLC\"", 1) + "\n")
+		if i == 1 {
+			b.WriteString(strings.Repeat(",", strings.Count(lines[0], ",")) + "\n")
+		}
+	}
+	groups := readAll(t, standard(t), []byte(b.String()))
+	if len(groups) != 2 {
+		t.Fatalf("%d groups", len(groups))
+	}
+	for _, tt := range []struct {
+		group int
+		path  string
+		line  int
+	}{
+		{0, "group.subscribers[E1001]", 2},
+		{0, "group.subscribers[E1001].dependents[E1001-S]", 4},
+		{0, "group.subscribers[E1002]", 9},
+		{0, "group.subscribers[E1003].dependents[E1003-S]", 13},
+		{1, "group.subscribers[P-77]", 15},
+		{1, "group.subscribers[P-78]", 17},
+	} {
+		if got := groups[tt.group].Sources[tt.path].Line; got != tt.line {
+			t.Errorf("%s: line %d, want %d", tt.path, got, tt.line)
+		}
+	}
+	if g := groups[0].Group; g.Employer.OrganizationName != "Gulf Coast\nMarine Supply LLC" || len(g.Subscribers) != 3 {
+		t.Errorf("GCM-001: %q, %d subscribers", g.Employer.OrganizationName, len(g.Subscribers))
+	}
+}

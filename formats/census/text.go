@@ -10,10 +10,17 @@ import (
 // errNotText is the sentinel of a textChecker failure.
 var errNotText = errors.New("not UTF-8 text")
 
+// maxLine bounds a census line (bytes between line ends). A census row is
+// a few hundred bytes; a longer line is not a census (a binary export, a
+// file without line ends, a header of a million columns), and reading it
+// as one CSV record would take memory many times its size.
+const maxLine = 1 << 20
+
 // textError says where a file stops being UTF-8 text.
 type textError struct {
 	line int
 	nul  bool
+	long bool // a line longer than maxLine
 }
 
 // Error implements error.
@@ -28,6 +35,7 @@ func (e *textError) Unwrap() error { return errNotText }
 type textChecker struct {
 	r     io.Reader
 	line  int // line of the next byte, from 1
+	col   int // bytes of that line read so far
 	carry []byte
 	err   *textError
 }
@@ -95,6 +103,22 @@ func (c *textChecker) scan(b []byte) {
 		c.err = &textError{line: c.line + bytes.Count(body[:i], []byte{'\n'})}
 		return
 	}
-	c.line += bytes.Count(body, []byte{'\n'})
+	for seg := body; ; {
+		i := bytes.IndexByte(seg, '\n')
+		if i < 0 {
+			c.col += len(seg)
+			break
+		}
+		if c.col += i; c.col > maxLine {
+			break
+		}
+		c.line++
+		c.col = 0
+		seg = seg[i+1:]
+	}
+	if c.col > maxLine {
+		c.err = &textError{line: c.line, long: true}
+		return
+	}
 	c.carry = append(c.carry, rest[cut:]...)
 }

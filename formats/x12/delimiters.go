@@ -92,6 +92,10 @@ func CheckValue(s string, d Delimiters) error {
 	d = d.orDefault()
 	for i := 0; i < len(s); i++ {
 		b := s[i]
+		// Printable and no delimiter: the usual case, decided in one test.
+		if b >= 0x20 && b != 0x7f && b != d.Element && b != d.Component && b != d.Repetition && b != d.Segment {
+			continue
+		}
 		if b == 0 {
 			return fmt.Errorf("%w (NUL)", ErrControlCharacter)
 		}

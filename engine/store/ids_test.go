@@ -1,0 +1,62 @@
+package store
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/onboard/onboard/engine/model"
+)
+
+// TestGroupIDsFollowTheCurrentVersion: the ids listed from the projection
+// are those of the current version, in its canonical order, and follow a
+// new version that drops a subscriber, a dependent and a location.
+func TestGroupIDsFollowTheCurrentVersion(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	g := sampleGroup()
+	g.SecondaryLocations = []model.Location{{ID: "l3", ExternalIdentifier: "LOC-3"}, {ID: "l2", ExternalIdentifier: "LOC-2"}}
+	g.Subscribers[0].Dependents = append(g.Subscribers[0].Dependents, model.Dependent{ID: "d0", ExternalIdentifier: "E1-C1"})
+	save := func() {
+		t.Helper()
+		if err := s.Update(ctx, func(tx Tx) error {
+			_, err := tx.SaveGroup(ctx, g, Save{ContentHash: "h", Reason: "test"})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save()
+	want := &GroupIDs{
+		Locations: []IDRef{{"LOC-1", "l1"}, {"LOC-2", "l2"}, {"LOC-3", "l3"}},
+		Subscribers: []SubscriberIDs{
+			{ExternalIdentifier: "E1", ID: "s1", Status: model.StatusPending, Dependents: []IDRef{{"E1-C1", "d0"}, {"E1-S", "d1"}}},
+			{ExternalIdentifier: "E2", ID: "s2", Status: model.StatusPending},
+		},
+	}
+	got, err := s.GroupIDs(ctx, "g1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("GroupIDs = %+v\nwant %+v", got, want)
+	}
+
+	g.SecondaryLocations = g.SecondaryLocations[:1]
+	g.Subscribers = g.Subscribers[:1]
+	g.Subscribers[0].Dependents = g.Subscribers[0].Dependents[1:]
+	save()
+	want = &GroupIDs{
+		Locations:   []IDRef{{"LOC-1", "l1"}, {"LOC-3", "l3"}},
+		Subscribers: []SubscriberIDs{{ExternalIdentifier: "E1", ID: "s1", Status: model.StatusPending, Dependents: []IDRef{{"E1-C1", "d0"}}}},
+	}
+	if err := s.Update(ctx, func(tx Tx) error {
+		got, err = tx.(IDReader).GroupIDs(ctx, "g1")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("after a new version: GroupIDs = %+v\nwant %+v", got, want)
+	}
+}

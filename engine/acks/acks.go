@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -49,6 +50,9 @@ type Acker struct {
 	Now func() time.Time
 	// NewID returns acknowledgement record ids.
 	NewID func() string
+
+	started   time.Time
+	sweepOnce sync.Once
 }
 
 // New returns an Acker for carrier c. staging is a local folder where
@@ -58,7 +62,7 @@ func New(st store.Store, c *config.Carrier, open Opener, staging string, log *sl
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Acker{store: st, carrier: c, open: open, staging: filepath.Join(staging, "acks", c.ID), log: log,
+	return &Acker{store: st, carrier: c, open: open, staging: filepath.Join(staging, "acks", c.ID), log: log, started: time.Now(),
 		Now: time.Now, NewID: uuid.NewString}
 }
 
@@ -121,6 +125,7 @@ func (a *Acker) Run(ctx context.Context) (Result, error) {
 	if err != nil {
 		return res, fmt.Errorf("opening acks folder of carrier %s: %w", a.carrier.ID, err)
 	}
+	a.sweepStaged()
 	files, err := folder.List(ctx, "")
 	if err != nil {
 		return res, fmt.Errorf("listing acks folder of carrier %s: %w", a.carrier.ID, err)

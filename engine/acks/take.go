@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onboard/onboard/engine/crash"
 	"github.com/onboard/onboard/engine/store"
 	"github.com/onboard/onboard/engine/transport"
 	"github.com/onboard/onboard/formats/x12"
@@ -93,6 +94,7 @@ func (a *Acker) take(ctx context.Context, folder transport.Folder, f transport.F
 	case err != nil:
 		return fr, err
 	}
+	crash.Point(CrashApplied)
 	fr.Outcome, fr.Transmission, fr.Result = OutcomeApplied, plans[0].tr.FileName, summary(plans)
 	return fr, a.archive(ctx, folder, f.Name, sha)
 }

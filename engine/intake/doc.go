@@ -10,7 +10,12 @@
 // to the partner's outbound folder and only then moves the source to
 // archive/ or failed/. A crash at any point leaves a state the next pass
 // completes: an uncommitted file is processed again, a committed one has its
-// result files and move finished, never applied twice.
+// result files and move finished (even when its source was already moved:
+// the store says which files are left), never applied twice; staged copies
+// a killed process left are removed by the next one. A file whose name the
+// folders refuse (a control character or a backslash) can be neither read
+// nor moved: the partner gets a rejected result under the name with those
+// characters replaced by "_", once, and the file is left alone.
 //
 //	in := intake.New(st, cfg, folders, logger)
 //	sum, err := in.Pass(ctx, cfg.Partner("acme"))

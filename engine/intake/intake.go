@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"github.com/google/uuid"
@@ -25,6 +26,7 @@ type Intake struct {
 	open    Opener
 	log     *slog.Logger
 	settled *settler
+	staged  *stagedSweep
 
 	// Now and NewID are the clock and id source (tests inject them).
 	Now   func() time.Time
@@ -38,7 +40,19 @@ func New(st store.Store, cfg *config.Config, open Opener, log *slog.Logger) *Int
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Intake{store: st, cfg: cfg, open: open, log: log, settled: newSettler(), Now: time.Now, NewID: uuid.NewString}
+	return &Intake{store: st, cfg: cfg, open: open, log: log, settled: newSettler(), staged: newStagedSweep(), Now: time.Now, NewID: newTimeOrderedID}
+}
+
+// newTimeOrderedID returns a UUIDv7: unique like a random UUID, but ids made
+// one after another sort one after another, so the store's indexes on them
+// grow at one end instead of touching a random page per member (which made
+// a large file's intake slower per member the larger it was).
+func newTimeOrderedID() string {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return uuid.NewString() // the random source failed for the clock bits; a v4 id is still unique
+	}
+	return id.String()
 }
 
 // Summary is what one pass over a partner did.
@@ -69,6 +83,13 @@ func (in *Intake) Pass(ctx context.Context, p *config.Partner) (Summary, error) 
 	if err != nil {
 		return sum, fmt.Errorf("opening inbound folder of partner %s: %w", p.ID, err)
 	}
+	if n := in.staged.sweep(filepath.Join(in.cfg.State.Staging, p.ID)); n > 0 {
+		in.log.Info("removed staged copies an interrupted run left", "partner", p.ID, "files", n)
+	}
+	if err := in.finishMoved(ctx, p, inbound); err != nil {
+		sum.LastErr = err
+		in.log.Error("finishing files an interruption left; retried next pass", "partner", p.ID, "err", err)
+	}
 	listing, err := inbound.List(ctx, "")
 	if err != nil {
 		return sum, fmt.Errorf("listing inbound folder %s: %w", inbound, err)
@@ -95,6 +116,12 @@ func (in *Intake) Pass(ctx context.Context, p *config.Partner) (Summary, error) 
 			continue
 		}
 		fs, err := in.takeFile(ctx, p, inbound, f, markers[f.Name])
+		if errors.Is(err, transport.ErrUnsafeName) {
+			// Its name cannot be read or moved: answered once, then left.
+			if err = in.rejectUnsafeName(ctx, p, f.Name); err == nil {
+				continue
+			}
+		}
 		if err != nil {
 			sum.Failed++
 			sum.LastErr = err

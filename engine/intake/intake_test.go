@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -292,11 +293,21 @@ func TestUpdatesKeepIDs(t *testing.T) {
 	e.drop("v1-again.csv", []byte("\ufeff"+strings.Join(reordered, "\r\n")+"\r\n"))
 	e.pass()
 	same := e.result("v1-again.csv")
+	first := map[string]GroupResult{}
+	for _, g := range v1.Groups {
+		first[g.ExternalIdentifier] = g
+	}
 	for i, g := range same.Groups {
 		if g.Outcome != GroupUnchanged {
 			t.Errorf("reordered %s: %s", g.ExternalIdentifier, g.Outcome)
 		}
 		_ = i
+		// An unchanged group lists the ids and statuses it was given.
+		f := first[g.ExternalIdentifier]
+		if g.ID != f.ID || !reflect.DeepEqual(g.Locations, f.Locations) || !reflect.DeepEqual(g.Subscribers, f.Subscribers) ||
+			g.Counts.Subscribers != f.Counts.Subscribers || g.Counts.Dependents != f.Counts.Dependents {
+			t.Errorf("unchanged %s lists other ids than when created:\n%+v\nwant %+v", g.ExternalIdentifier, g, f)
+		}
 	}
 
 	// Drop subscriber E1002 (full census: terminated) and rename Hannah.

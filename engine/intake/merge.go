@@ -41,8 +41,9 @@ func hashJSON(v any) string {
 }
 
 // contentHash hashes what the partner said about a group, without the ids
-// and statuses onboard adds.
-func contentHash(g *model.Group) string {
+// and statuses onboard adds; subHashes are its subscribers' hashes, in
+// order (subscriberHashes).
+func contentHash(g *model.Group, subHashes []string) string {
 	c := *g
 	c.ID, c.Status, c.StatusDatetime, c.Errors, c.PolicyNumber = "", "", nil, nil, ""
 	if g.PrimaryLocation != nil {
@@ -59,10 +60,20 @@ func contentHash(g *model.Group) string {
 	h := sha256.New()
 	b, _ := json.Marshal(&c)
 	h.Write(b)
-	for i := range g.Subscribers {
-		h.Write([]byte(subscriberHash(&g.Subscribers[i])))
+	for _, sh := range subHashes {
+		h.Write([]byte(sh))
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// subscriberHashes returns the hash of each of g's subscribers, in order:
+// computed once, used for the group's hash and stored per subscriber.
+func subscriberHashes(g *model.Group) []string {
+	out := make([]string, len(g.Subscribers))
+	for i := range g.Subscribers {
+		out[i] = subscriberHash(&g.Subscribers[i])
+	}
+	return out
 }
 
 // subscriberHash hashes a subscriber's content, dependents included,

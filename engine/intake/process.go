@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/onboard/onboard/engine/config"
+	"github.com/onboard/onboard/engine/crash"
 	"github.com/onboard/onboard/engine/model"
 	"github.com/onboard/onboard/engine/store"
 	"github.com/onboard/onboard/engine/transport"
@@ -198,6 +199,7 @@ func (in *Intake) process(ctx context.Context, p *config.Partner, rec *store.Fil
 	if err != nil {
 		return fr, err
 	}
+	crash.Point(CrashCommitted)
 	if err := jf.Sync(); err != nil {
 		return fr, fmt.Errorf("writing result: %w", err)
 	}
@@ -247,6 +249,21 @@ func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.S
 	}
 	var prev *model.Group
 	if prevRec != nil {
+		// The same content again (a census re-sent in other bytes): when
+		// the file's group already hashes as the stored version, merging
+		// could add nothing to it, so it is unchanged without the merge
+		// (and, where the store lists ids, without decoding the version).
+		canonicalize(g)
+		if contentHash(g, subscriberHashes(g)) == prevRec.ContentHash {
+			gr.Outcome, gr.Status = GroupUnchanged, prevRec.Status
+			if ir, ok := tx.(store.IDReader); ok {
+				return gr, fillStoredIDs(ctx, ir, gr)
+			}
+			if prev, err = tx.Version(ctx, prevRec.ID, prevRec.Version); err != nil {
+				return nil, err
+			}
+			return gr, fillIDs(ctx, tx, gr, prev)
+		}
 		if prev, err = tx.Version(ctx, prevRec.ID, prevRec.Version); err != nil {
 			return nil, err
 		}
@@ -257,7 +274,8 @@ func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.S
 	}
 	mc := m.merge(g, prev)
 	m.full = full
-	hash := contentHash(g)
+	subHashes := subscriberHashes(g)
+	hash := contentHash(g, subHashes)
 	gr.ID = g.ID
 	switch {
 	case prevRec != nil && prevRec.ContentHash == hash:
@@ -270,7 +288,7 @@ func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.S
 	}
 	hashes := make(map[string]string, len(g.Subscribers))
 	for i := range g.Subscribers {
-		hashes[g.Subscribers[i].ExternalIdentifier] = subscriberHash(&g.Subscribers[i])
+		hashes[g.Subscribers[i].ExternalIdentifier] = subHashes[i]
 	}
 	reason := fmt.Sprintf("%s from file %s", gr.Outcome, source)
 	if gr.Outcome == GroupUpdated {
@@ -301,6 +319,28 @@ func fillIDs(ctx context.Context, r store.Reader, gr *GroupResult, g *model.Grou
 	}
 	for _, s := range g.Subscribers {
 		sr := SubscriberResult{ExternalIdentifier: s.ExternalIdentifier, ID: s.ID, Status: status[s.ExternalIdentifier]}
+		for _, d := range s.Dependents {
+			sr.Dependents = append(sr.Dependents, IDPair{d.ExternalIdentifier, d.ID})
+		}
+		gr.Counts.Subscribers++
+		gr.Counts.Dependents += len(s.Dependents)
+		gr.Subscribers = append(gr.Subscribers, sr)
+	}
+	return nil
+}
+
+// fillStoredIDs is fillIDs for an unchanged group, from the ids the store
+// lists for its current version.
+func fillStoredIDs(ctx context.Context, r store.IDReader, gr *GroupResult) error {
+	ids, err := r.GroupIDs(ctx, gr.ID)
+	if err != nil {
+		return err
+	}
+	for _, l := range ids.Locations {
+		gr.Locations = append(gr.Locations, IDPair{l.ExternalIdentifier, l.ID})
+	}
+	for _, s := range ids.Subscribers {
+		sr := SubscriberResult{ExternalIdentifier: s.ExternalIdentifier, ID: s.ID, Status: s.Status}
 		for _, d := range s.Dependents {
 			sr.Dependents = append(sr.Dependents, IDPair{d.ExternalIdentifier, d.ID})
 		}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/onboard/onboard/engine/config"
+	"github.com/onboard/onboard/engine/crash"
 	"github.com/onboard/onboard/engine/model"
 	"github.com/onboard/onboard/engine/store"
 	"github.com/onboard/onboard/engine/transport"
@@ -115,6 +116,7 @@ func (in *Intake) takeFile(ctx context.Context, p *config.Partner, inbound trans
 	if err != nil {
 		return fs, err
 	}
+	crash.Point(CrashStaged)
 	if tooBig != nil {
 		// Hash what we can name: the listing's size and name; the content
 		// was never read whole, so it is not claimed by hash.
@@ -132,6 +134,12 @@ func (in *Intake) takeFile(ctx context.Context, p *config.Partner, inbound trans
 	resJSON := filepath.Join(resDir, rec.ID+".result.json")
 	resCSV := filepath.Join(resDir, rec.ID+".errors.csv")
 
+	if claim == store.ClaimFinish && rec.Name != f.Name {
+		// The same content as a committed file still waiting, under its
+		// own name, to be finished: this drop is a duplicate of it, not
+		// its finishing.
+		claim = store.ClaimDuplicate
+	}
 	switch claim {
 	case store.ClaimDuplicate:
 		dup, err := in.store.RecordDuplicate(ctx, p.ID, f.Name, st.sha, st.size, rec.ID)
@@ -181,25 +189,10 @@ func (in *Intake) takeFile(ctx context.Context, p *config.Partner, inbound trans
 // finish delivers a committed file's result files to the partner, moves
 // the source beside the inbound files, and marks the file done.
 func (in *Intake) finish(ctx context.Context, p *config.Partner, inbound transport.Folder, name string, hasMarker bool, rec *store.FileRecord, resDir string, dup bool) error {
-	outbound, err := in.open(ctx, p.Outbound)
-	if err != nil {
-		return fmt.Errorf("opening outbound folder of partner %s: %w", p.ID, err)
+	if err := in.deliverResults(ctx, p, name, rec.ID, resDir); err != nil {
+		return err
 	}
-	for _, ext := range []string{".result.json", ".errors.csv"} {
-		local := filepath.Join(resDir, rec.ID+ext)
-		fh, err := os.Open(local)
-		if errors.Is(err, os.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("opening staged result: %w", err)
-		}
-		err = outbound.Write(ctx, path.Join(dirResults, name+ext), fh, 0o600)
-		fh.Close()
-		if err != nil {
-			return fmt.Errorf("writing result file to %s: %w", outbound, err)
-		}
-	}
+	crash.Point(CrashResultWritten)
 	dest := dirArchive
 	if rec.Disposition == dirFailed || dup {
 		dest = dirFailed
@@ -216,11 +209,44 @@ func (in *Intake) finish(ctx context.Context, p *config.Partner, inbound transpo
 			return fmt.Errorf("moving done marker of %s: %w", name, err)
 		}
 	}
+	crash.Point(CrashMoved)
 	if err := in.store.FileDone(ctx, rec.ID); err != nil {
 		return err
 	}
 	os.Remove(filepath.Join(resDir, rec.ID+".result.json"))
 	os.Remove(filepath.Join(resDir, rec.ID+".errors.csv"))
+	return nil
+}
+
+// deliverResults writes a file's staged result documents to the partner's
+// outbound folder under the partner's file name.
+func (in *Intake) deliverResults(ctx context.Context, p *config.Partner, name, id, resDir string) error {
+	outbound, err := in.open(ctx, p.Outbound)
+	if err != nil {
+		return fmt.Errorf("opening outbound folder of partner %s: %w", p.ID, err)
+	}
+	for _, ext := range []string{".result.json", ".errors.csv"} {
+		local := filepath.Join(resDir, id+ext)
+		fh, err := os.Open(local)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("opening staged result: %w", err)
+		}
+		if fi, err := fh.Stat(); err == nil && fi.Size() == 0 {
+			// An errors CSV always has its header: an empty one is what a
+			// crash between the commit and its removal leaves for a file
+			// without errors. The partner gets no errors file then.
+			fh.Close()
+			continue
+		}
+		err = outbound.Write(ctx, path.Join(dirResults, name+ext), fh, 0o600)
+		fh.Close()
+		if err != nil {
+			return fmt.Errorf("writing result file to %s: %w", outbound, err)
+		}
+	}
 	return nil
 }
 

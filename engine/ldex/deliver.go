@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/onboard/onboard/engine/config"
+	"github.com/onboard/onboard/engine/crash"
 	"github.com/onboard/onboard/engine/store"
 	"github.com/onboard/onboard/engine/transport"
 	ldexfmt "github.com/onboard/onboard/formats/ldex"
@@ -26,6 +27,11 @@ const PendingActionKind = "ldex"
 
 // DefaultSchedule is the LDEx schedule of a partner that sets none.
 const DefaultSchedule = "0 6 * * *"
+
+// CrashDelivered is the crash point (engine/crash) between a bundle's
+// delivery to the partner and its record: the next run builds the same
+// bundle (same id, same name) and delivers it over the first.
+const CrashDelivered = "ldex-delivered"
 
 // Opener returns the folder a config names (the engine's pool).
 type Opener func(ctx context.Context, f config.Folder) (transport.Folder, error)
@@ -254,6 +260,7 @@ func (r *run) group(ctx context.Context, p *config.Partner, g *store.GroupRecord
 		}
 		return &unreachableError{fmt.Errorf("delivering bundle of group %s: %w", g.ExternalIdentifier, err)}
 	}
+	crash.Point(CrashDelivered)
 	err = d.store.Update(ctx, func(tx store.Tx) error {
 		if err := tx.RecordBundle(ctx, store.BundleRecord{ID: b.BundleID, GroupID: g.ID, ContentHash: hash, Path: name, DeliveredAt: now}); err != nil {
 			return err

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/onboard/onboard/engine/config"
+	"github.com/onboard/onboard/engine/crash"
 	"github.com/onboard/onboard/engine/store"
 	"github.com/onboard/onboard/engine/transport"
 )
@@ -184,6 +185,11 @@ func ForPartner(rows []Row, partnerID string) []Row {
 	return out
 }
 
+// CrashWritten is the crash point (engine/crash) after each report file
+// is written: a crash leaves status.csv new and status.html old until the
+// next report run writes both again.
+const CrashWritten = "report-written"
+
 // WriteFiles renders rows as status.csv and status.html in dir of f ("" for
 // its root). Each file is rendered in memory first and written atomically
 // (a temporary name renamed into place), so a reader sees the old report
@@ -207,6 +213,7 @@ func WriteFiles(ctx context.Context, f transport.Folder, dir string, rows []Row,
 		if err := f.Write(ctx, name, file.data, perm); err != nil {
 			return fmt.Errorf("writing %s to %s: %w", name, f, err)
 		}
+		crash.Point(CrashWritten)
 	}
 	return nil
 }

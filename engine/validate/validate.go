@@ -88,15 +88,49 @@ func (v *checker) add(t model.ErrorType, param, value, msg string) {
 	v.errs = append(v.errs, model.Error{ErrorType: t, Parameter: param, Value: value, Message: msg})
 }
 
-// text checks a string field: presence when required, and that it holds
-// none of the carrier's delimiters. It reports whether the value is present
-// and clean, so format checks can follow.
+// maxText bounds every text value (characters). No carrier format has a
+// field near it (X12 names take at most 60); it keeps a hostile value of
+// megabytes out of the store, the carrier files and the reports.
+const maxText = 1000
+
+// clipText is the start of an over-long value, for an error to echo.
+func clipText(s string) string {
+	n := 0
+	for i := range s {
+		if n == 40 {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
+}
+
+// text checks a string field: presence when required, and that it is not
+// over-long and holds no control character and none of the carrier's
+// delimiters. It reports whether the value is present and clean, so format
+// checks can follow.
 func (v *checker) text(a at, value string, required bool, k kind) bool {
 	if strings.TrimSpace(value) == "" {
 		if required {
 			v.add(model.ErrParameterRequired, a.param(), "", a.label()+" is required.")
 		}
 		return false
+	}
+	if len(value) > maxText && utf8.RuneCountInString(value) > maxText {
+		// Echo the start only: the value itself may be megabytes.
+		v.add(model.ErrParameterInvalid, a.param(), shown(clipText(value), k), fmt.Sprintf(
+			"%s must be at most %d characters; it has %d.", a.label(), maxText, utf8.RuneCountInString(value)))
+		return false
+	}
+	for i := 0; i < len(value); i++ {
+		if b := value[i]; b < 0x20 || b == 0x7f {
+			// No carrier format carries them (the X12 writer refuses
+			// them), and they garble reports and terminals.
+			v.add(model.ErrParameterInvalid, a.param(), shown(value, k), fmt.Sprintf(
+				"%s must not contain control characters such as tabs, line breaks or terminal escapes (found 0x%02X); remove them.",
+				a.label(), b))
+			return false
+		}
 	}
 	if v.c != nil && v.c.delimiters != "" {
 		if i := strings.IndexAny(value, v.c.delimiters); i >= 0 {

@@ -176,7 +176,9 @@ func (b *Writer834) WriteSet(gc model.GroupChanges, st02 int64) (SetInfo, error)
 	if err := b.w.BeginSet("834", st02, Version834); err != nil {
 		return SetInfo{}, fmt.Errorf("writing the 834 for group %s: %w", ext, err)
 	}
-	members, err := b.body(gc, st02, b.w)
+	// The check pass above saw every segment this pass writes (body is
+	// a function of gc and st02), so they are not checked again.
+	members, err := b.body(gc, st02, checkedWriter{b.w})
 	if err != nil {
 		return SetInfo{}, fmt.Errorf("writing the 834 for group %s: %w", ext, err)
 	}
@@ -225,6 +227,16 @@ func (c *checker) WriteSegment(id string, elements ...string) error {
 }
 
 func (c *checker) SetSegments() int { return c.n }
+
+// checkedWriter writes segments that a checker pass over the same set
+// has already validated.
+type checkedWriter struct{ w *Writer }
+
+func (c checkedWriter) WriteSegment(id string, elements ...string) error {
+	return c.w.writeChecked(id, elements)
+}
+
+func (c checkedWriter) SetSegments() int { return c.w.SetSegments() }
 
 // body writes the set's segments between ST and SE.
 func (b *Writer834) body(gc model.GroupChanges, st02 int64, out segmentWriter) ([]MemberPos, error) {

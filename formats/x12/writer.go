@@ -80,6 +80,15 @@ func (w *Writer) WriteSegment(id string, elements ...string) error {
 	if err := checkSegment(id, elements, w.d); err != nil {
 		return err
 	}
+	return w.writeChecked(id, elements)
+}
+
+// writeChecked writes a segment whose id and elements were checked
+// (checkSegment) with the writer's delimiters.
+func (w *Writer) writeChecked(id string, elements []string) error {
+	if w.err != nil {
+		return w.err
+	}
 	b := append(w.scratch[:0], id...)
 	for _, e := range trimTrailing(elements) {
 		b = append(b, w.d.Element)

@@ -27,15 +27,36 @@ test:
 	$(GO) vet $(PKGS)
 	$(GO) test -count=1 -timeout 30m $(PKGS)
 
-bench:
+# bench: the Go benchmarks of every package (hot paths: census row mapping,
+# validation, store writes, 834 rendering, 999 parsing), then onboard against
+# this machine's floor (engine/benchrun): generated censuses of 100,000 and
+# 1,000,000 members, each measurement one child process; the 1,000,000 run
+# takes minutes. BENCH_SIZES=100000 for the small one only; BENCH_FLAGS for
+# more, e.g. BENCH_FLAGS=-pprof=var/bench/pprof to profile each pass.
+bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m $(PKGS)
+	$(GO) build -o bin/benchrun ./engine/benchrun
+	bin/benchrun -onboard $(BIN) -dir var/bench $(if $(BENCH_SIZES),-sizes $(BENCH_SIZES)) $(BENCH_FLAGS)
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 
+# soak: the reliability suites (engine/reliability: random kills, crash
+# points, faults, hostile input, load) with ONBOARD_SOAK=1, which means ten
+# times the kills on five times the groups and five thousand files, then
+# every fuzz test of the repository for SOAK_FUZZTIME each (default 1m).
+# A crash run logs its seed: ONBOARD_SEED=N replays its kills, and
+# ONBOARD_KEEP=DIR keeps the worlds for a look. A fuzz crasher lands in the
+# package's testdata/fuzz/: commit it with the fix.
 soak:
-	ONBOARD_SOAK=1 $(GO) test -count=1 -timeout 120m $(PKGS)
+	ONBOARD_SOAK=1 $(GO) test -count=1 -timeout 120m -v ./engine/reliability/
+	@set -e; for f in $$(grep -rl --include='*_test.go' '^func Fuzz' .); do \
+		for fn in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$f); do \
+			echo "== $$fn in $$(dirname $$f) for $${SOAK_FUZZTIME:-1m}"; \
+			$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $${SOAK_FUZZTIME:-1m} $$(dirname $$f); \
+		done; \
+	done
 
 clean:
 	rm -rf bin var

@@ -33,10 +33,14 @@ func (c *checkCmd) Run(ctx context.Context, m *Main, args []string) int {
 		fmt.Fprintf(m.Stderr, "onboard: no partner %q in %s\n", *partner, cfg.Path)
 		return 2
 	}
+	var progress intake.ProgressFunc
+	if isTerminal(m.Stderr) {
+		progress = progressPrinter(m.Stderr)
+	}
 	code := 0
 	var docs []*intake.Result
 	for _, file := range fs.Args() {
-		res, err := intake.Check(ctx, cfg, p, file, time.Now())
+		res, err := intake.Check(ctx, cfg, p, file, time.Now(), progress)
 		if err != nil {
 			fmt.Fprintf(m.Stderr, "onboard: %v\n", err)
 			return 1

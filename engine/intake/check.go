@@ -15,16 +15,21 @@ import (
 // Check maps and validates a local file as partner p would send it, without
 // storing anything, and returns the result document: group outcomes are
 // `valid` or `rejected`, and counts.created counts the valid groups.
-func Check(ctx context.Context, cfg *config.Config, p *config.Partner, file string, now time.Time) (*Result, error) {
+// progress, when set, is told how far a large file has been read.
+func Check(ctx context.Context, cfg *config.Config, p *config.Partner, file string, now time.Time, progress ProgressFunc) (*Result, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", file, err)
 	}
 	defer f.Close()
+	var size int64
+	if fi, err := f.Stat(); err == nil {
+		size = fi.Size()
+	}
 	name := filepath.Base(file)
 	res := &Result{File: name, PartnerID: p.ID, Groups: []GroupResult{}}
 	rw := newResultWriter(io.Discard, nil)
-	fileErrs, err := walk(ctx, p, cfg.Carrier(p.Carrier), name, f, now, func(sg *model.SourcedGroup, errs []model.Error) error {
+	fileErrs, err := walk(ctx, p, cfg.Carrier(p.Carrier), name, withProgress(f, name, size, progress), now, func(sg *model.SourcedGroup, errs []model.Error) error {
 		gr := GroupResult{ExternalIdentifier: sg.Group.ExternalIdentifier, Line: sg.Line, Outcome: GroupValid, Errors: errs}
 		if len(errs) > 0 {
 			gr.Outcome = GroupRejected

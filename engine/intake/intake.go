@@ -31,8 +31,9 @@ type Intake struct {
 	// Now and NewID are the clock and id source (tests inject them).
 	Now   func() time.Time
 	NewID func() string
-	// Progress, when set, is told how many bytes of a large file were read.
-	Progress func(file string, done, total int64)
+	// Progress, when set, is told how far the copy and the mapping of a
+	// large file have come.
+	Progress ProgressFunc
 }
 
 // New returns an Intake over the store and config.

@@ -18,6 +18,7 @@ import (
 	"github.com/onboard/onboard/engine/model"
 	"github.com/onboard/onboard/engine/store"
 	"github.com/onboard/onboard/engine/transport"
+	"github.com/onboard/onboard/formats/census/censusgen"
 )
 
 // env is a partner with local folders, a real SQLite store and a config
@@ -477,5 +478,43 @@ func TestErrorsCSVNeutralisesFormulas(t *testing.T) {
 		if cell != "" && strings.ContainsAny(cell[:1], "=+-@") {
 			t.Errorf("cell %q is a live formula", cell)
 		}
+	}
+}
+
+func TestCheckReportsProgressOnLargeFiles(t *testing.T) {
+	e := newEnv(t, "full", 1<<31)
+	path := filepath.Join(e.dir, "big.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := censusgen.Generate(f, 1, 40, 500); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	fi, _ := os.Stat(path)
+	if fi.Size() < progressMin {
+		t.Fatalf("generated %d bytes, want a file over %d", fi.Size(), progressMin)
+	}
+	var calls int
+	var last, total int64
+	res, err := Check(context.Background(), e.cfg, e.cfg.Partner("acme"), path, e.now, func(name string, done, tot int64) {
+		if name != "big.csv" || done > tot {
+			t.Errorf("progress %s %d/%d", name, done, tot)
+		}
+		calls++
+		last, total = done, tot
+	})
+	if err != nil || res.Counts.Groups != 40 {
+		t.Fatalf("check: %v %+v", err, res.Counts)
+	}
+	if calls == 0 || last != total || total != fi.Size() {
+		t.Fatalf("progress: %d calls, last %d of %d (file %d)", calls, last, total, fi.Size())
+	}
+	// A small file is not worth a progress line.
+	calls = 0
+	if _, err := Check(context.Background(), e.cfg, e.cfg.Partner("acme"), filepath.Join("testdata", "census-small.csv"), e.now,
+		func(string, int64, int64) { calls++ }); err != nil || calls != 0 {
+		t.Fatalf("small file: %d progress calls (%v)", calls, err)
 	}
 }

@@ -156,7 +156,7 @@ func (in *Intake) process(ctx context.Context, p *config.Partner, rec *store.Fil
 	source := rec.Name
 
 	err = in.store.Update(ctx, func(tx store.Tx) error {
-		fileErrs, err := walk(ctx, p, carrier, rec.Name, src, now, func(sg *model.SourcedGroup, errs []model.Error) error {
+		fileErrs, err := walk(ctx, p, carrier, rec.Name, withProgress(src, rec.Name, st.size, in.Progress), now, func(sg *model.SourcedGroup, errs []model.Error) error {
 			gr, err := in.apply(ctx, tx, m, sg, errs, rec.ID, source)
 			if err != nil {
 				return err

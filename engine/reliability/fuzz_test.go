@@ -53,7 +53,7 @@ func FuzzIntakeCheck(f *testing.F) {
 				t.Fatal(err)
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			res, err := intake.Check(ctx, cfg, p, path, now)
+			res, err := intake.Check(ctx, cfg, p, path, now, nil)
 			cancel()
 			if err != nil {
 				t.Fatalf("%s: an operational error for a file's content: %v", name, err)

@@ -126,8 +126,11 @@ func (in *Intake) Pass(ctx context.Context, p *config.Partner) (Summary, error) 
 		if err != nil {
 			sum.Failed++
 			sum.LastErr = err
-			in.log.Error("file not processed; it stays in the inbound folder for the next pass",
-				"partner", p.ID, "file", f.Name, "err", err)
+			// Either nothing was committed (the file is processed again)
+			// or the outcome was and its result or move is what failed
+			// (the next pass finishes it without applying it twice).
+			in.log.Error("file not finished; it stays in the inbound folder and the next pass takes it up",
+				"partner", p.ID, "file", f.Name, "file_id", fs.FileID, "err", err)
 			continue
 		}
 		in.settled.forget(p.ID, f.Name)

@@ -150,7 +150,8 @@ func (in *Intake) takeFile(ctx context.Context, p *config.Partner, inbound trans
 		if err := in.writeDuplicate(ctx, p, dup, rec, resDir); err != nil {
 			return fs, err
 		}
-		log.Info("duplicate file: its content was processed before and is not applied again", "duplicate_of", rec.ID)
+		in.log.Info("duplicate file: its content was processed before and is not applied again",
+			"partner", p.ID, "file", f.Name, "file_id", dup.ID, "duplicate_of", rec.ID)
 		return fs, in.finish(ctx, p, inbound, f.Name, hasMarker, dup, resDir, true)
 	case store.ClaimFinish:
 		log.Info("finishing a file whose outcome was committed before an interruption")

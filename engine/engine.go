@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"github.com/onboard/onboard/engine/config"
@@ -121,6 +122,16 @@ func (e *Engine) Once(ctx context.Context) error {
 		errs = append(errs, ctx.Err())
 	}
 	return errors.Join(errs...)
+}
+
+// staging is the local folder where stages keep files while they work
+// (config.Load sets it; an engine built from a hand-made config falls back
+// to the database's folder).
+func (e *Engine) staging() string {
+	if e.Config.State.Staging != "" {
+		return e.Config.State.Staging
+	}
+	return filepath.Join(filepath.Dir(e.Config.State.SQLite), "staging")
 }
 
 // Close releases the folders and the store.

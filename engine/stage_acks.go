@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -14,10 +13,7 @@ func init() { jobBuilders["acks"] = ackJobs }
 // ackJobs builds one acknowledgement job per carrier, on the carrier's ack
 // schedule.
 func ackJobs(e *Engine) ([]Job, error) {
-	staging := e.Config.State.Staging
-	if staging == "" {
-		staging = filepath.Join(filepath.Dir(e.Config.State.SQLite), "staging")
-	}
+	staging := e.staging()
 	var jobs []Job
 	for i := range e.Config.Carriers {
 		c := &e.Config.Carriers[i]

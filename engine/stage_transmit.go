@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"path/filepath"
 	"time"
 
 	"github.com/onboard/onboard/engine/transmit"
@@ -13,10 +12,7 @@ func init() { jobBuilders["transmit"] = transmitJobs }
 // transmitJobs builds one transmit job per carrier, on the carrier's
 // schedule.
 func transmitJobs(e *Engine) ([]Job, error) {
-	staging := e.Config.State.Staging
-	if staging == "" {
-		staging = filepath.Join(filepath.Dir(e.Config.State.SQLite), "staging")
-	}
+	staging := e.staging()
 	var jobs []Job
 	for i := range e.Config.Carriers {
 		c := &e.Config.Carriers[i]

@@ -96,8 +96,8 @@ func (s *carrierSim) pass(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if simSkip(f.Name) {
-			continue
+		if f.Special || simSkip(f.Name) {
+			continue // a symlink or other special file is never opened
 		}
 		if s.settle {
 			prev, ok := s.seen[f.Name]

@@ -143,8 +143,8 @@ func (a *Acker) Run(ctx context.Context) (Result, error) {
 		if ctx.Err() != nil {
 			break
 		}
-		if inProgress(f.Name) {
-			continue
+		if f.Special || inProgress(f.Name) {
+			continue // a symlink or other special file is never opened
 		}
 		fr, err := a.take(ctx, folder, f)
 		if err != nil {

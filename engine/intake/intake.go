@@ -101,6 +101,14 @@ func (in *Intake) Pass(ctx context.Context, p *config.Partner) (Summary, error) 
 		if len(f.Name) > 5 && f.Name[len(f.Name)-5:] == ".done" {
 			markers[f.Name[:len(f.Name)-5]] = true
 		}
+		if f.Special {
+			// A symlink or other special file is never opened: answered
+			// and moved to failed/ (special.go).
+			if !ignored(f.Name) && ctx.Err() == nil {
+				in.passSpecial(ctx, p, inbound, f, &sum)
+			}
+			continue
+		}
 		if !ignored(f.Name) {
 			candidates = append(candidates, f)
 		}

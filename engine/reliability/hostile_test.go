@@ -146,7 +146,8 @@ type result struct {
 // the drop folder and a valid census in a partner's drop folder while the
 // daemon runs: each hostile file gets a result with a clear error and moves
 // to failed/ (or is taken when only its name is odd), the symlink is never
-// followed, the valid census is taken, and the daemon stays up within
+// followed (it gets a rejected result and moves to failed/ itself), the
+// valid census is taken, and the daemon stays up within
 // bounded memory.
 func TestHostileInput(t *testing.T) {
 	bin := onboardBinary(t)
@@ -229,13 +230,20 @@ func TestHostileInput(t *testing.T) {
 		}
 		t.Logf("%q: %s %v", h.name, r.Outcome, types)
 	}
-	// The symlinks are left alone: never followed, their targets untouched.
+	// The symlinks are answered and moved, never followed: each gets a
+	// rejected result and the link itself (not its target) is in failed/.
 	for _, l := range []string{"link-outside.csv", "link-dir.csv"} {
-		if fi, err := os.Lstat(filepath.Join(w.inbound("acme"), l)); err != nil || fi.Mode()&os.ModeSymlink == 0 {
-			t.Errorf("symlink %s was moved or replaced: %v", l, err)
+		if fi, err := os.Lstat(filepath.Join(w.inbound("acme"), "failed", l)); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			t.Errorf("symlink %s is not in failed/ as a link: %v", l, err)
 		}
-		if exists(w.resultPath("acme", l)) {
-			t.Errorf("symlink %s was read: it has a result", l)
+		data, err := os.ReadFile(w.resultPath("acme", l))
+		var r result
+		if err == nil {
+			err = json.Unmarshal(data, &r)
+		}
+		if err != nil || r.Outcome != "rejected" || len(r.Errors) != 1 || r.Errors[0].ErrorType != "file_invalid" ||
+			!strings.Contains(r.Errors[0].Message, "symbolic link") {
+			t.Errorf("symlink %s: result %s, %v; want rejected with file_invalid", l, clip(data), err)
 		}
 	}
 	if got, err := os.ReadFile(secret); err != nil || !bytes.Equal(got, outside) {

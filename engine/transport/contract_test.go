@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -71,6 +72,7 @@ func TestContract(t *testing.T) {
 		run  func(t *testing.T, impl implementation)
 	}{
 		{"List", testList},
+		{"ListSpecial", testListSpecial},
 		{"Stat", testStat},
 		{"Open", testOpen},
 		{"OpenHonoursContext", testOpenContext},
@@ -115,14 +117,20 @@ func testList(t *testing.T, impl implementation) {
 	if err != nil {
 		t.Fatalf("List: %v", err)
 	}
-	var names []string
+	var names, special []string
 	for _, fi := range got {
 		names = append(names, fi.Name)
+		if fi.Special {
+			special = append(special, fi.Name)
+		}
 	}
-	// Sorted; dotfiles included (the caller filters); sub-directories and
-	// symlinks left out.
-	if want := []string{".hidden", "a.txt", "b.csv"}; !slices.Equal(names, want) {
+	// Sorted; dotfiles included (the caller filters); sub-directories left
+	// out; the symlink listed, not followed, and marked Special.
+	if want := []string{".hidden", "a.txt", "b.csv", "link.txt"}; !slices.Equal(names, want) {
 		t.Fatalf("List names = %q, want %q", names, want)
+	}
+	if want := []string{"link.txt"}; !slices.Equal(special, want) {
+		t.Errorf("Special entries = %q, want %q", special, want)
 	}
 	if got[2].Size != 2 || !got[2].ModTime.Equal(mtime) {
 		t.Errorf("b.csv = size %d mtime %v, want 2 and %v", got[2].Size, got[2].ModTime, mtime)
@@ -394,5 +402,51 @@ func testSub(t *testing.T, impl implementation) {
 	}
 	if _, err := f.Stat(ctx, "archive/2024/y.csv"); err != nil {
 		t.Errorf("parent unusable after Sub.Close: %v", err)
+	}
+}
+
+// testListSpecial checks that symlinks (pointing outside the folder, at a
+// directory, or nowhere) and pipes are listed with Special set, never
+// followed, and that a directory is still left out.
+func testListSpecial(t *testing.T, impl implementation) {
+	f, root := impl.open(t)
+	ctx := t.Context()
+	outside := t.TempDir()
+	writeFile(t, outside, "passwd", []byte("root:x:0:0::/root:/bin/sh\n"))
+	writeFile(t, root, "plain.csv", []byte("p"))
+	writeFile(t, root, "d/inner.csv", []byte("i"))
+	for link, target := range map[string]string{
+		"escape.csv": filepath.Join(outside, "passwd"),
+		"todir":      outside,
+		"dangling":   filepath.Join(outside, "none"),
+	} {
+		if err := os.Symlink(target, filepath.Join(root, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := syscall.Mkfifo(filepath.Join(root, "pipe"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	got, err := f.List(ctx, "")
+	if err != nil {
+		t.Fatalf("List: %v", err)
+	}
+	want := map[string]bool{"dangling": true, "escape.csv": true, "pipe": true, "plain.csv": false, "todir": true}
+	if len(got) != len(want) {
+		t.Fatalf("List = %+v, want the %d entries %v", got, len(want), want)
+	}
+	for _, fi := range got {
+		special, ok := want[fi.Name]
+		if !ok {
+			t.Errorf("List included %q", fi.Name)
+			continue
+		}
+		if fi.Special != special {
+			t.Errorf("%s: Special = %v, want %v", fi.Name, fi.Special, special)
+		}
+		if fi.Name == "escape.csv" && fi.Size == int64(len("root:x:0:0::/root:/bin/sh\n")) {
+			t.Errorf("escape.csv has its target's size %d: the link was followed", fi.Size)
+		}
 	}
 }

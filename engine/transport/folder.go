@@ -12,6 +12,10 @@ type FileInfo struct {
 	Name    string
 	Size    int64
 	ModTime time.Time
+	// Special is set for an entry that is not a regular file: a symlink,
+	// device, pipe or socket; never opened. Size and ModTime are the
+	// entry's own (lstat), not those of a symlink's target.
+	Special bool
 }
 
 // Folder is a directory onboard reads from or writes to: a local directory
@@ -19,9 +23,11 @@ type FileInfo struct {
 // folder's root ("results/x.result.json"); a name that is absolute, empty,
 // or escapes the root ("../x") is refused with ErrUnsafeName.
 type Folder interface {
-	// List returns the regular files directly in dir ("" for the root),
-	// sorted by name. Sub-directories, symlinks and other special files are
-	// left out.
+	// List returns the files directly in dir ("" for the root), sorted by
+	// name. Sub-directories are left out. Symlinks and other special files
+	// (devices, pipes, sockets) are listed with Special set so a caller can
+	// answer them; they are never followed, and callers that read files
+	// must skip them.
 	List(ctx context.Context, dir string) ([]FileInfo, error)
 	// Stat returns the file's info, or an error wrapping ErrNotExist.
 	Stat(ctx context.Context, name string) (FileInfo, error)

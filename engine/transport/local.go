@@ -16,7 +16,8 @@ import (
 // Local is a Folder on the local file system. Every access goes through an
 // os.Root, so neither a name nor a symlink can reach outside the folder:
 // List leaves symlinks out and opening a symlink that resolves outside the
-// root fails.
+// root fails. List reports symlinks and other special files with Special
+// set instead of following them.
 type Local struct {
 	dir  string
 	root *os.Root
@@ -44,7 +45,8 @@ func NewLocal(dir string) (*Local, error) {
 	return &Local{dir: abs, root: root}, nil
 }
 
-// List returns the regular files directly in dir, sorted by name.
+// List returns the files directly in dir, sorted by name; sub-directories
+// are left out and special files (symlinks included) have Special set.
 func (l *Local) List(ctx context.Context, dir string) ([]FileInfo, error) {
 	d, err := cleanPath(dir, true)
 	if err != nil {
@@ -64,17 +66,21 @@ func (l *Local) List(ctx context.Context, dir string) ([]FileInfo, error) {
 	}
 	files := make([]FileInfo, 0, len(entries))
 	for _, e := range entries {
-		if !e.Type().IsRegular() {
+		if e.IsDir() {
 			continue
 		}
-		info, err := e.Info()
+		info, err := e.Info() // lstat: a symlink is never followed
 		if errors.Is(err, fs.ErrNotExist) {
 			continue // removed since the directory was read
 		}
 		if err != nil {
 			return nil, l.fail("listing", d, err)
 		}
-		files = append(files, FileInfo{Name: e.Name(), Size: info.Size(), ModTime: info.ModTime()})
+		if info.IsDir() {
+			continue // replaced by a directory since the directory was read
+		}
+		files = append(files, FileInfo{Name: e.Name(), Size: info.Size(), ModTime: info.ModTime(),
+			Special: !info.Mode().IsRegular()})
 	}
 	slices.SortFunc(files, func(a, b FileInfo) int { return cmp.Compare(a.Name, b.Name) })
 	return files, nil

@@ -55,8 +55,13 @@ func TestLocalSymlinks(t *testing.T) {
 	ctx := t.Context()
 
 	list, err := f.List(ctx, "")
-	if err != nil || len(list) != 1 || list[0].Name != "real.csv" {
-		t.Errorf("List = %+v, %v; want only real.csv", list, err)
+	if err != nil || len(list) != 5 {
+		t.Fatalf("List = %+v, %v; want real.csv and four links", list, err)
+	}
+	for _, fi := range list {
+		if fi.Special != (fi.Name != "real.csv") {
+			t.Errorf("List: %s Special = %v", fi.Name, fi.Special)
+		}
 	}
 	for _, name := range []string{"escape.csv", "up.csv", "dir/secret.txt"} {
 		if r, err := f.Open(ctx, name); err == nil {

@@ -16,7 +16,9 @@ import (
 	"github.com/pkg/sftp"
 )
 
-// List returns the regular files directly in dir, sorted by name.
+// List returns the files directly in dir, sorted by name; sub-directories
+// are left out and special files (symlinks included) have Special set.
+// ReadDir reports lstat-style modes, so a symlink is never followed.
 func (s *SFTP) List(ctx context.Context, dir string) ([]FileInfo, error) {
 	d, err := cleanPath(dir, true)
 	if err != nil {
@@ -30,9 +32,11 @@ func (s *SFTP) List(ctx context.Context, dir string) ([]FileInfo, error) {
 		}
 		files = make([]FileInfo, 0, len(infos))
 		for _, info := range infos {
-			if info.Mode().IsRegular() {
-				files = append(files, FileInfo{Name: info.Name(), Size: info.Size(), ModTime: info.ModTime()})
+			if info.IsDir() {
+				continue
 			}
+			files = append(files, FileInfo{Name: info.Name(), Size: info.Size(), ModTime: info.ModTime(),
+				Special: !info.Mode().IsRegular()})
 		}
 		return nil
 	})

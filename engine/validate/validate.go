@@ -106,8 +106,8 @@ func clipText(s string) string {
 }
 
 // text checks a string field: presence when required, and that it is not
-// over-long and holds no control character and none of the carrier's
-// delimiters. It reports whether the value is present and clean, so format
+// over-long, holds no control character and none of the carrier's
+// delimiters, and fits its X12 element. It reports whether the value is present and clean, so format
 // checks can follow.
 func (v *checker) text(a at, value string, required bool, k kind) bool {
 	if strings.TrimSpace(value) == "" {
@@ -141,7 +141,7 @@ func (v *checker) text(a at, value string, required bool, k kind) bool {
 			return false
 		}
 	}
-	return true
+	return v.fitsX12(a, value, k) // x12limits.go
 }
 
 // enum checks a field against its allowed values.

@@ -125,6 +125,9 @@ func NewDaemon(e *Engine) (*Daemon, error) {
 		log = slog.Default()
 	}
 	d := &Daemon{e: e, log: log, metrics: e.Metrics, Debounce: DefaultDebounce, Now: e.Now, quit: make(chan struct{})}
+	if e.Intake != nil {
+		e.Intake.Stopping = d.stopping
+	}
 	if d.Now == nil {
 		d.Now = time.Now
 	}

@@ -31,6 +31,9 @@ type Intake struct {
 	// Now and NewID are the clock and id source (tests inject them).
 	Now   func() time.Time
 	NewID func() string
+	// Stopping, when set, is asked before each file: once it says true,
+	// the pass takes no further file (the daemon's graceful stop).
+	Stopping func() bool
 	// Progress, when set, is told how far the copy and the mapping of a
 	// large file have come.
 	Progress ProgressFunc
@@ -117,8 +120,8 @@ func (in *Intake) Pass(ctx context.Context, p *config.Partner) (Summary, error) 
 	sum.RecheckAt = next
 	sum.Waiting = len(candidates) - len(ready)
 	for _, f := range ready {
-		if ctx.Err() != nil {
-			break
+		if ctx.Err() != nil || (in.Stopping != nil && in.Stopping()) {
+			break // a stop lets the file in progress finish, not the listing
 		}
 		if p.Inbound.DoneMarker && !markers[f.Name] {
 			sum.Waiting++

@@ -518,3 +518,21 @@ func TestCheckReportsProgressOnLargeFiles(t *testing.T) {
 		t.Fatalf("small file: %d progress calls (%v)", calls, err)
 	}
 }
+
+func TestPassStopsTakingFilesWhenStopping(t *testing.T) {
+	e := newEnv(t, "full", 1<<31)
+	census := string(readTestdata(t, "census-small.csv"))
+	e.drop("a.csv", []byte(census))
+	e.drop("b.csv", []byte(strings.Replace(census, "Darnell", "Darnel", 1)))
+	asked := 0
+	e.in.Stopping = func() bool { asked++; return asked > 1 } // the stop comes during the first file
+	sum := e.pass()
+	if len(sum.Files) != 1 {
+		t.Fatalf("took %d files; a stop should let only the first finish", len(sum.Files))
+	}
+	// Not stopping any more (a restart): the other file is taken.
+	e.in.Stopping = nil
+	if sum := e.pass(); len(sum.Files) != 1 || sum.Files[0].Name == "a.csv" {
+		t.Fatalf("after the stop: %+v", sum.Files)
+	}
+}

@@ -67,6 +67,60 @@ func walk(ctx context.Context, p *config.Partner, carrier *config.Carrier, name 
 		}
 		return nil, fmt.Errorf("reading %s: %w", name, err)
 	}
+	// The next group is read, mapped and validated beside the visitor
+	// storing the previous one: the two took about as long as each other
+	// and need not wait on each other. One group is read ahead.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type walked struct {
+		sg   *model.SourcedGroup
+		errs []model.Error
+	}
+	items := make(chan walked, 1)
+	var (
+		fileErrs []model.Error
+		readErr  error
+		panicked any
+	)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer close(items)
+		defer func() { panicked = recover() }()
+		fileErrs, readErr = readGroups(ctx, src, p, carrier, name, now, func(sg *model.SourcedGroup, errs []model.Error) error {
+			select {
+			case items <- walked{sg, errs}:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	var visitErr error
+	for it := range items {
+		if visitErr != nil {
+			continue // draining after a failed visit
+		}
+		if visitErr = visit(it.sg, it.errs); visitErr != nil {
+			cancel()
+		}
+	}
+	<-done
+	if panicked != nil {
+		panic(panicked) // the caller's recovery sees it as before
+	}
+	if visitErr != nil {
+		return nil, visitErr
+	}
+	if readErr != nil {
+		return nil, readErr
+	}
+	return fileErrs, nil
+}
+
+// readGroups is walk's reading side: it maps and validates each group of
+// src and hands it to visit.
+func readGroups(ctx context.Context, src groupSource, p *config.Partner, carrier *config.Carrier, name string, now time.Time, visit visitor) ([]model.Error, error) {
 	var v *validate.Carrier
 	if carrier != nil {
 		v = carrier.Validator

@@ -21,6 +21,7 @@ type SQLite struct {
 	r    *sql.DB
 	path string
 	now  func() time.Time
+	ckpt checkpointer
 }
 
 var _ Store = (*SQLite)(nil)
@@ -51,8 +52,18 @@ func OpenSQLite(ctx context.Context, path string, opts ...Option) (*SQLite, erro
 	}
 	q.Set("_txlock", "immediate")
 	dsn := "file:" + path + "?" + q.Encode()
+	// The writer's statement journals (the multi-row INSERTs' ON CONFLICT
+	// and foreign-key checks need them) stay in memory instead of a
+	// temporary file: about 5% of a large intake was writing them.
+	// Durability is unchanged (WAL, synchronous=NORMAL). A larger
+	// cache_size was tried and dropped: it doubled peak RSS for little.
+	q.Add("_pragma", "temp_store(MEMORY)")
+	// The writer does not checkpoint when it commits: the checkpointer
+	// does, beside it (see checkpoint.go).
+	q.Add("_pragma", "wal_autocheckpoint(0)")
+	wdsn := "file:" + path + "?" + q.Encode()
 
-	w, err := sql.Open("sqlite", dsn)
+	w, err := sql.Open("sqlite", wdsn)
 	if err != nil {
 		return nil, fmt.Errorf("opening database: %w", err)
 	}
@@ -75,6 +86,7 @@ func OpenSQLite(ctx context.Context, path string, opts ...Option) (*SQLite, erro
 		s.Close()
 		return nil, err
 	}
+	s.ckpt.start(r)
 	return s, nil
 }
 
@@ -124,6 +136,7 @@ func (s *SQLite) Update(ctx context.Context, fn func(tx Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("committing transaction: %w", err)
 	}
+	s.ckpt.poke()
 	return nil
 }
 
@@ -151,6 +164,7 @@ func (s *SQLite) IntegrityCheck(ctx context.Context) error {
 
 // Close implements Store.
 func (s *SQLite) Close() error {
+	s.ckpt.stop()
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 

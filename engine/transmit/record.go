@@ -46,16 +46,20 @@ func (t *Transmitter) record(ctx context.Context, res *Result) (*store.Transmiss
 		}
 		at := t.envelopeTime()
 		full := t.mode() == config.ModeFull
+		today := at.UTC().Format(time.DateOnly)
+		pf := startPrefetch(ctx, t.store, cands)
+		defer pf.stop()
 		var st02 int64 // reserved and not yet used
 		for i := range cands {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 			g := &cands[i]
-			gc, err := changesOf(ctx, tx, g.ID, g.TransmittedVersion, g.Version, full, at)
+			vp, err := pf.next(ctx)
 			if err != nil {
 				return err
 			}
+			gc := Changes(vp.base, vp.cur, full, today)
 			if len(gc.Members) == 0 {
 				if err := t.advance(ctx, ttx, g); err != nil {
 					return err

@@ -42,6 +42,7 @@ func Check(ctx context.Context, cfg *config.Config, p *config.Partner, file stri
 		res.Groups = append(res.Groups, gr)
 		return nil
 	})
+	progressDone(progress, name, size)
 	if err != nil {
 		return nil, err
 	}

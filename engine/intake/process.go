@@ -221,6 +221,7 @@ func (in *Intake) process(ctx context.Context, p *config.Partner, rec *store.Fil
 		if err != nil {
 			return err
 		}
+		progressDone(in.Progress, rec.Name, st.size)
 		if len(fileErrs) > 0 && rw.count.Groups > 0 {
 			// A file that breaks part-way cannot be trusted whole: nothing
 			// of it is applied (the transaction rolls back) and it is

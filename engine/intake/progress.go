@@ -32,6 +32,14 @@ func withProgress(r io.ReadSeeker, name string, size int64, report ProgressFunc)
 	return &progressReader{r: r, name: name, total: size, report: report}
 }
 
+// progressDone reports a large file as fully read: the last pass over a
+// file need not reach its end (the census reader seeks to each group).
+func progressDone(report ProgressFunc, name string, size int64) {
+	if report != nil && size >= progressMin {
+		report(name, size, size)
+	}
+}
+
 func (p *progressReader) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
 	p.pos += int64(n)

@@ -53,14 +53,7 @@ type acksE2EStatus struct {
 // carrier simulator answer, applies the answers, and reads status and
 // history as an operator would.
 func TestAcksEndToEnd(t *testing.T) {
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go tool to build the binary:", err)
-	}
-	bin := filepath.Join(t.TempDir(), "onboard")
-	if out, err := exec.Command(gobin, "build", "-o", bin, "github.com/onboard/onboard/cmd/onboard").CombinedOutput(); err != nil {
-		t.Fatalf("building onboard: %v\n%s", err, out)
-	}
+	bin := buildOnboard(t)
 	census, err := os.ReadFile(filepath.Join("..", "..", "testdata", "census-small.csv"))
 	if err != nil {
 		t.Fatal(err)

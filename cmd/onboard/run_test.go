@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onboard/onboard/cmd/onboard/onboardtest"
 	"github.com/onboard/onboard/engine/store"
 )
 
@@ -60,20 +61,13 @@ carriers:
       - {id: BC-ADD-50K, product_line: accidental_death_dismemberment, name: AD&D 50K, rates: {employee_only: 2.10}}
 `
 
-// buildOnboard builds the onboard binary into a temporary folder.
+// buildOnboard is the real onboard binary, built once for the package.
 func buildOnboard(t *testing.T) string {
 	t.Helper()
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go tool to build the binary:", err)
-	}
-	bin := filepath.Join(t.TempDir(), "onboard")
-	cmd := exec.Command(gobin, "build", "-o", bin, ".")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building onboard: %v\n%s", err, out)
-	}
-	return bin
+	return onboardtest.Binary(t)
 }
+
+func TestMain(m *testing.M) { os.Exit(onboardtest.Main(m)) }
 
 // logWatcher reads the daemon's JSON log lines and finds messages in them.
 type logWatcher struct {

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,45 +16,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onboard/onboard/cmd/onboard/onboardtest"
 	"github.com/onboard/onboard/engine/crash"
 )
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-	buildOut  []byte
-)
-
-// onboardBinary builds cmd/onboard once for the whole package.
+// onboardBinary is the real onboard binary, built once for the package.
 func onboardBinary(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and runs the onboard binary")
 	}
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "onboard-reliability-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "onboard")
-		cmd := exec.Command("go", "build", "-ldflags=-s -w", "-o", binPath, "github.com/onboard/onboard/cmd/onboard")
-		buildOut, buildErr = cmd.CombinedOutput()
-	})
-	if buildErr != nil {
-		t.Fatalf("building onboard: %v\n%s", buildErr, buildOut)
-	}
-	return binPath
+	return onboardtest.Binary(t)
 }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binPath != "" {
-		os.RemoveAll(filepath.Dir(binPath))
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(onboardtest.Main(m)) }
 
 // soak reports whether the long runs were asked for (make soak).
 func soak() bool { return os.Getenv("ONBOARD_SOAK") != "" }

@@ -13,49 +13,23 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 
+	"github.com/onboard/onboard/cmd/onboard/onboardtest"
 	"github.com/onboard/onboard/engine/crash"
 	"github.com/onboard/onboard/engine/model"
 	"github.com/onboard/onboard/engine/store"
 	"github.com/onboard/onboard/formats/x12"
 )
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-	buildOut  []byte
-)
-
-// onboardBinary builds cmd/onboard once for the crash tests.
-func onboardBinary(t *testing.T) string {
+// onboardBinary is the real onboard binary, built once for the package.
+func onboardBinary(t testing.TB) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "onboard-crash-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "onboard")
-		cmd := exec.Command("go", "build", "-ldflags=-s -w", "-o", binPath, "github.com/onboard/onboard/cmd/onboard")
-		buildOut, buildErr = cmd.CombinedOutput()
-	})
-	if buildErr != nil {
-		t.Fatalf("building onboard: %v\n%s", buildErr, buildOut)
-	}
-	return binPath
+	return onboardtest.Binary(t)
 }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binPath != "" {
-		os.RemoveAll(filepath.Dir(binPath))
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(onboardtest.Main(m)) }
 
 // crashConfig is a one-partner, one-carrier configuration with local
 // folders under dir.

@@ -271,7 +271,7 @@ func (r *run) group(ctx context.Context, p *config.Partner, g *store.GroupRecord
 		return fmt.Errorf("recording bundle of group %s: %w", g.ExternalIdentifier, err)
 	}
 	r.res.Delivered = append(r.res.Delivered, Delivered{GroupID: g.ID, ExternalIdentifier: g.ExternalIdentifier, BundleID: b.BundleID, Path: name, ContentHash: hash})
-	d.log.Info("LDEx bundle delivered", "partner", p.ID, "group", g.ExternalIdentifier, "bundle", b.BundleID, "path", name)
+	d.log.Info("LDEx bundle delivered", "partner", p.ID, "group", g.ExternalIdentifier, "bundle", b.BundleID, "path", f.String()+"/"+name)
 	return nil
 }
 

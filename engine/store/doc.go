@@ -1,6 +1,7 @@
 // Package store keeps onboard's state: the files received, every accepted
-// version of every group, the projection of the current version (locations,
-// subscribers, dependents, enrollments), statuses and their history,
+// version of every group, the projection of the current version that is
+// queried (locations; subscribers with their dependents' ids), statuses and
+// their history,
 // carrier transmissions and control numbers, acknowledgements, bundles and
 // schedule bookkeeping.
 //

@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/onboard/onboard/engine/model"
 )
@@ -58,36 +61,22 @@ func (r reader) GroupIDs(ctx context.Context, groupID string) (*GroupIDs, error)
 	if err != nil {
 		return nil, fmt.Errorf("listing location ids: %w", err)
 	}
-	index := map[string]int{}
 	err = r.each(ctx, func(sc func(...any) error) error {
 		var s SubscriberIDs
-		var status string
-		if err := sc(&s.ExternalIdentifier, &s.ID, &status); err != nil {
+		var status, deps string
+		if err := sc(&s.ExternalIdentifier, &s.ID, &status, &deps); err != nil {
 			return err
 		}
 		s.Status = model.Status(status)
-		index[s.ID] = len(ids.Subscribers)
+		var err error
+		if s.Dependents, err = parseDependentIDs(deps); err != nil {
+			return fmt.Errorf("subscriber %s: %w", s.ExternalIdentifier, err)
+		}
 		ids.Subscribers = append(ids.Subscribers, s)
 		return nil
-	}, `SELECT external_identifier, id, status FROM subscribers WHERE group_id = ? ORDER BY external_identifier`, groupID)
+	}, `SELECT external_identifier, id, status, dependent_ids FROM subscribers WHERE group_id = ? ORDER BY external_identifier`, groupID)
 	if err != nil {
 		return nil, fmt.Errorf("listing subscriber ids: %w", err)
-	}
-	err = r.each(ctx, func(sc func(...any) error) error {
-		var d IDRef
-		var sub string
-		if err := sc(&sub, &d.ExternalIdentifier, &d.ID); err != nil {
-			return err
-		}
-		i, ok := index[sub]
-		if !ok {
-			return fmt.Errorf("dependent %s names no subscriber of the group", d.ExternalIdentifier)
-		}
-		ids.Subscribers[i].Dependents = append(ids.Subscribers[i].Dependents, d)
-		return nil
-	}, `SELECT subscriber_id, external_identifier, id FROM dependents WHERE group_id = ? ORDER BY external_identifier`, groupID)
-	if err != nil {
-		return nil, fmt.Errorf("listing dependent ids: %w", err)
 	}
 	return ids, nil
 }
@@ -105,4 +94,58 @@ func (r reader) each(ctx context.Context, fn func(scan func(...any) error) error
 		}
 	}
 	return rows.Err()
+}
+
+// appendDependentIDs appends the dependent_ids column of a subscriber with
+// these dependents: a JSON array of [external_identifier, id] pairs, as
+// migration 5 builds it from the former dependents table, or nothing when
+// there are none. Dependents are in a stored version's canonical order.
+func appendDependentIDs(dst []byte, deps []model.Dependent) []byte {
+	if len(deps) == 0 {
+		return dst
+	}
+	dst = append(dst, '[')
+	for i, d := range deps {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, '[')
+		dst = appendJSONString(dst, d.ExternalIdentifier)
+		dst = append(dst, ',')
+		dst = appendJSONString(dst, d.ID)
+		dst = append(dst, ']')
+	}
+	return append(dst, ']')
+}
+
+// appendJSONString appends s as a JSON string.
+func appendJSONString(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
+			b, _ := json.Marshal(s) // a string always encodes
+			return append(dst, b...)
+		}
+	}
+	dst = append(dst, '"')
+	dst = append(dst, s...)
+	return append(dst, '"')
+}
+
+// parseDependentIDs reads a dependent_ids column (appendDependentIDs).
+func parseDependentIDs(s string) ([]IDRef, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var pairs [][2]string
+	if err := json.Unmarshal([]byte(s), &pairs); err != nil {
+		return nil, fmt.Errorf("reading dependent ids: %w", err)
+	}
+	out := make([]IDRef, len(pairs))
+	for i, p := range pairs {
+		out[i] = IDRef{ExternalIdentifier: p[0], ID: p[1]}
+	}
+	// By external identifier in byte order, as the canonical version has
+	// them (a group saved without canonicalizing may list them otherwise).
+	slices.SortStableFunc(out, func(a, b IDRef) int { return strings.Compare(a.ExternalIdentifier, b.ExternalIdentifier) })
+	return out, nil
 }

@@ -207,4 +207,20 @@ CREATE TABLE schedule_runs (
 	`
 CREATE INDEX events_subscriber ON events(subscriber_id, id);
 `,
+	// 5: the projection keeps what is queried. Enrollments were written
+	// and never read (the version holds them); a subscriber's dependents
+	// are only ever listed with it, by id (GroupIDs), so they move into a
+	// column of the subscriber: a JSON array of [external_identifier, id]
+	// pairs in external identifier order, '' for none (dependentIDs). At a
+	// million members the two tables were a third of the database and of
+	// an intake's writing.
+	`
+ALTER TABLE subscribers ADD COLUMN dependent_ids TEXT NOT NULL DEFAULT '';
+UPDATE subscribers SET dependent_ids = COALESCE(NULLIF((
+	SELECT json_group_array(json_array(ext, id)) FROM (
+		SELECT d.external_identifier AS ext, d.id AS id FROM dependents d
+		WHERE d.subscriber_id = subscribers.id ORDER BY d.external_identifier)), '[]'), '');
+DROP TABLE enrollments;
+DROP TABLE dependents;
+`,
 }

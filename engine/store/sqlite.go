@@ -90,7 +90,10 @@ func OpenSQLite(ctx context.Context, path string, opts ...Option) (*SQLite, erro
 	return s, nil
 }
 
-func (s *SQLite) migrate(ctx context.Context) error {
+func (s *SQLite) migrate(ctx context.Context) error { return s.migrateTo(ctx, len(migrations)) }
+
+// migrateTo applies the migrations up to and including version target.
+func (s *SQLite) migrateTo(ctx context.Context, target int) error {
 	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("preparing migrations: %w", err)
 	}
@@ -101,7 +104,7 @@ func (s *SQLite) migrate(ctx context.Context) error {
 	if have > len(migrations) {
 		return fmt.Errorf("database schema version %d is newer than this onboard (%d): upgrade onboard", have, len(migrations))
 	}
-	for v := have + 1; v <= len(migrations); v++ {
+	for v := have + 1; v <= target; v++ {
 		tx, err := s.w.BeginTx(ctx, nil)
 		if err != nil {
 			return fmt.Errorf("migrating to version %d: %w", v, err)

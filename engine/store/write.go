@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -197,10 +196,8 @@ func (t *sqliteTx) SaveGroup(ctx context.Context, g *model.Group, s Save) (*Grou
 // project replaces the normalized projection of a group with g's content,
 // keeping each surviving subscriber's status unless its content changed.
 func (t *sqliteTx) project(ctx context.Context, g *model.Group, s Save, now time.Time) error {
-	for _, q := range []string{`DELETE FROM enrollments WHERE group_id = ?`, `DELETE FROM dependents WHERE group_id = ?`, `DELETE FROM locations WHERE group_id = ?`} {
-		if _, err := t.tx.ExecContext(ctx, q, g.ID); err != nil {
-			return err
-		}
+	if _, err := t.tx.ExecContext(ctx, `DELETE FROM locations WHERE group_id = ?`, g.ID); err != nil {
+		return err
 	}
 	for i, l := range g.Locations() {
 		a := l.EmployerAddress
@@ -218,15 +215,16 @@ func (t *sqliteTx) project(ctx context.Context, g *model.Group, s Save, now time
 	for _, o := range old {
 		oldByExt[o.ExternalIdentifier] = o
 	}
-	// Rows go in multi-row INSERTs (rowBatch); dependents and enrollments
-	// reference their subscriber, so the subscribers' batch goes first.
-	subs := newRowBatch(t, `INSERT INTO subscribers (id, group_id, external_identifier, location_external_identifier, first_name, last_name, birth_date, terminated, content_hash, status, status_datetime) VALUES`,
+	// Rows go in multi-row INSERTs (rowBatch); events reference their
+	// subscriber, so the subscribers' batch goes first.
+	subs := newRowBatch(t, `INSERT INTO subscribers (id, group_id, external_identifier, location_external_identifier, first_name, last_name, birth_date, terminated, content_hash, status, status_datetime, dependent_ids) VALUES`,
 		` ON CONFLICT (group_id, external_identifier) DO UPDATE SET location_external_identifier = excluded.location_external_identifier,
-			first_name = excluded.first_name, last_name = excluded.last_name, birth_date = excluded.birth_date, terminated = excluded.terminated, content_hash = excluded.content_hash`, 11, nil)
+			first_name = excluded.first_name, last_name = excluded.last_name, birth_date = excluded.birth_date, terminated = excluded.terminated,
+			content_hash = excluded.content_hash, dependent_ids = excluded.dependent_ids`, 12, nil)
 	events := newRowBatch(t, `INSERT INTO events (group_id, subscriber_id, at, from_status, to_status, reason, source) VALUES`, "", 7, subs)
-	deps := newRowBatch(t, `INSERT INTO dependents (id, group_id, subscriber_id, external_identifier, first_name, last_name, birth_date, relationship, product_lines, end_date) VALUES`, "", 10, subs)
-	enrs := newRowBatch(t, `INSERT INTO enrollments (subscriber_id, group_id, product_line, plan_id, coverage_level, start_date, end_date) VALUES`, "", 7, subs)
+	var depIDs []byte
 
+	at := fmtTime(now)
 	seen := make(map[string]bool, len(g.Subscribers))
 	for _, sub := range g.Subscribers {
 		seen[sub.ExternalIdentifier] = true
@@ -236,13 +234,14 @@ func (t *sqliteTx) project(ctx context.Context, g *model.Group, s Save, now time
 		if existed {
 			id = o.ID // ids are stable; the intake reuses them, this guards against a mismatch
 		}
+		depIDs = appendDependentIDs(depIDs[:0], sub.Dependents)
 		if err := subs.add(ctx, id, g.ID, sub.ExternalIdentifier, sub.LocationExternalIdentifier, sub.FirstName, sub.LastName,
-			sub.BirthDate, sub.Terminated(), hash, string(model.StatusPending), fmtTime(now)); err != nil {
+			sub.BirthDate, sub.Terminated(), hash, string(model.StatusPending), at, string(depIDs)); err != nil {
 			return fmt.Errorf("saving subscribers of group %s: %w", g.ExternalIdentifier, err)
 		}
 		switch {
 		case !existed:
-			if err := events.add(ctx, g.ID, id, fmtTime(t.now()), "", string(model.StatusPending), s.Reason, s.Source); err != nil {
+			if err := events.add(ctx, g.ID, id, at, "", string(model.StatusPending), s.Reason, s.Source); err != nil {
 				return fmt.Errorf("recording event: %w", err)
 			}
 		case o.ContentHash != hash || hash == "":
@@ -254,19 +253,8 @@ func (t *sqliteTx) project(ctx context.Context, g *model.Group, s Save, now time
 				return err
 			}
 		}
-		for _, d := range sub.Dependents {
-			if err := deps.add(ctx, d.ID, g.ID, id, d.ExternalIdentifier, d.FirstName, d.LastName, d.BirthDate,
-				d.SubscriberRelationship, strings.Join(d.ProductLines, ","), d.EndDate); err != nil {
-				return fmt.Errorf("saving dependents of group %s: %w", g.ExternalIdentifier, err)
-			}
-		}
-		for _, e := range sub.Enrollments {
-			if err := enrs.add(ctx, id, g.ID, e.ProductLine, e.PlanID, e.CoverageLevel, e.StartDate, e.EndDate); err != nil {
-				return fmt.Errorf("saving enrollments of group %s: %w", g.ExternalIdentifier, err)
-			}
-		}
 	}
-	for _, b := range []*rowBatch{subs, events, deps, enrs} {
+	for _, b := range []*rowBatch{subs, events} {
 		if err := b.flush(ctx); err != nil {
 			return fmt.Errorf("saving group %s: %w", g.ExternalIdentifier, err)
 		}

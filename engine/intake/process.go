@@ -361,13 +361,9 @@ func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.S
 // fillIDs lists a group's location, subscriber and dependent ids, with
 // each subscriber's status.
 func fillIDs(ctx context.Context, r store.Reader, gr *GroupResult, g *model.Group) error {
-	subs, err := r.Subscribers(ctx, g.ID)
+	status, err := r.SubscriberStatuses(ctx, g.ID)
 	if err != nil {
 		return err
-	}
-	status := make(map[string]model.Status, len(subs))
-	for _, s := range subs {
-		status[s.ExternalIdentifier] = s.Status
 	}
 	for _, l := range g.Locations() {
 		gr.Locations = append(gr.Locations, IDPair{l.ExternalIdentifier, l.ID})

@@ -41,6 +41,13 @@ func TestGroupIDsFollowTheCurrentVersion(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("GroupIDs = %+v\nwant %+v", got, want)
 	}
+	statuses, err := s.SubscriberStatuses(ctx, "g1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]model.Status{"E1": model.StatusPending, "E2": model.StatusPending}; !reflect.DeepEqual(statuses, want) {
+		t.Fatalf("SubscriberStatuses = %v, want %v", statuses, want)
+	}
 
 	g.SecondaryLocations = g.SecondaryLocations[:1]
 	g.Subscribers = g.Subscribers[:1]

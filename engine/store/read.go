@@ -237,6 +237,23 @@ func (r reader) Subscribers(ctx context.Context, groupID string) ([]SubscriberRe
 	return out, rows.Err()
 }
 
+// SubscriberStatuses implements Reader.
+func (r reader) SubscriberStatuses(ctx context.Context, groupID string) (map[string]model.Status, error) {
+	out := map[string]model.Status{}
+	err := r.each(ctx, func(sc func(...any) error) error {
+		var ext, status string
+		if err := sc(&ext, &status); err != nil {
+			return err
+		}
+		out[ext] = model.Status(status)
+		return nil
+	}, `SELECT external_identifier, status FROM subscribers WHERE group_id = ?`, groupID)
+	if err != nil {
+		return nil, fmt.Errorf("listing subscriber statuses: %w", err)
+	}
+	return out, nil
+}
+
 // Events implements Reader. Oldest first.
 func (r reader) Events(ctx context.Context, groupID string) ([]Event, error) {
 	rows, err := r.q.QueryContext(ctx, `SELECT e.id, e.group_id, e.subscriber_id, COALESCE(s.external_identifier, ''), e.at, e.from_status, e.to_status, e.reason, e.source

@@ -22,6 +22,10 @@ type Reader interface {
 	// and policy number filled in from the state.
 	CurrentGroup(ctx context.Context, groupID string) (*model.Group, *GroupRecord, error)
 	Subscribers(ctx context.Context, groupID string) ([]SubscriberRecord, error)
+	// SubscriberStatuses returns the status of each subscriber of a group
+	// by external identifier: Subscribers without the rest of each record,
+	// for the stages that look at every member of a large group.
+	SubscriberStatuses(ctx context.Context, groupID string) (map[string]model.Status, error)
 	Events(ctx context.Context, groupID string) ([]Event, error)
 
 	Transmission(ctx context.Context, id string) (*TransmissionRecord, error)

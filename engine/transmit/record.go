@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/onboard/onboard/engine/config"
@@ -200,22 +201,26 @@ func (t *Transmitter) advance(ctx context.Context, tx store.TransmitTx, g *store
 // held before, or synced when they never held one: nothing of theirs
 // waits for the carrier.
 func settlePending(ctx context.Context, tx store.TransmitTx, groupID string, sent map[string]bool, reason, source string) error {
-	subs, err := tx.Subscribers(ctx, groupID)
+	statuses, err := tx.SubscriberStatuses(ctx, groupID)
 	if err != nil {
 		return err
 	}
-	for _, s := range subs {
-		if s.Status != model.StatusPending || sent[s.ExternalIdentifier] {
-			continue
+	var unsent []string
+	for ext, st := range statuses {
+		if st == model.StatusPending && !sent[ext] {
+			unsent = append(unsent, ext)
 		}
-		to, err := tx.StatusBeforePending(ctx, groupID, s.ExternalIdentifier)
+	}
+	slices.Sort(unsent) // events in subscriber order
+	for _, ext := range unsent {
+		to, err := tx.StatusBeforePending(ctx, groupID, ext)
 		if err != nil {
 			return err
 		}
 		if to != model.StatusSubmitted {
 			to = model.StatusSynced
 		}
-		if err := tx.SetSubscriberStatus(ctx, groupID, s.ExternalIdentifier, to, nil, reason, source); err != nil {
+		if err := tx.SetSubscriberStatus(ctx, groupID, ext, to, nil, reason, source); err != nil {
 			return err
 		}
 	}

@@ -54,8 +54,24 @@ func asFileError(err error) (model.Error, bool) {
 	return model.Error{}, false
 }
 
-// visitor is told each group of a file after mapping and validation.
-type visitor func(sg *model.SourcedGroup, errs []model.Error) error
+// visitor is told each group of a file after mapping and validation; h is
+// its canonical content's hashes when it has no errors (nil otherwise).
+type visitor func(sg *model.SourcedGroup, errs []model.Error, h *groupHash) error
+
+// groupHash is a valid group's content hashes, computed on walk's reading
+// side (they were a tenth of the storing side's work): the group is
+// canonical (canonicalize) and Subs are its subscribers' hashes in order.
+type groupHash struct {
+	Subs    []string
+	Content string
+}
+
+// hashGroup canonicalizes g and hashes its content.
+func hashGroup(g *model.Group) *groupHash {
+	canonicalize(g)
+	subs := subscriberHashes(g)
+	return &groupHash{Subs: subs, Content: contentHash(g, subs)}
+}
 
 // walk reads a file group by group, validating each against the partner's
 // carrier. It returns the file-level errors; a returned error is operational.
@@ -75,6 +91,7 @@ func walk(ctx context.Context, p *config.Partner, carrier *config.Carrier, name 
 	type walked struct {
 		sg   *model.SourcedGroup
 		errs []model.Error
+		h    *groupHash
 	}
 	items := make(chan walked, 1)
 	var (
@@ -87,9 +104,9 @@ func walk(ctx context.Context, p *config.Partner, carrier *config.Carrier, name 
 		defer close(done)
 		defer close(items)
 		defer func() { panicked = recover() }()
-		fileErrs, readErr = readGroups(ctx, src, p, carrier, name, now, func(sg *model.SourcedGroup, errs []model.Error) error {
+		fileErrs, readErr = readGroups(ctx, src, p, carrier, name, now, func(sg *model.SourcedGroup, errs []model.Error, h *groupHash) error {
 			select {
-			case items <- walked{sg, errs}:
+			case items <- walked{sg, errs, h}:
 				return nil
 			case <-ctx.Done():
 				return ctx.Err()
@@ -101,7 +118,7 @@ func walk(ctx context.Context, p *config.Partner, carrier *config.Carrier, name 
 		if visitErr != nil {
 			continue // draining after a failed visit
 		}
-		if visitErr = visit(it.sg, it.errs); visitErr != nil {
+		if visitErr = visit(it.sg, it.errs, it.h); visitErr != nil {
 			cancel()
 		}
 	}
@@ -174,7 +191,11 @@ func readGroups(ctx context.Context, src groupSource, p *config.Partner, carrier
 		}
 		sg.Locate(errs)
 		model.SortErrors(errs)
-		if err := visit(sg, errs); err != nil {
+		var h *groupHash
+		if len(errs) == 0 {
+			h = hashGroup(g)
+		}
+		if err := visit(sg, errs, h); err != nil {
 			return nil, err
 		}
 	}
@@ -210,8 +231,8 @@ func (in *Intake) process(ctx context.Context, p *config.Partner, rec *store.Fil
 	source := rec.Name
 
 	err = in.store.Update(ctx, func(tx store.Tx) error {
-		fileErrs, err := walk(ctx, p, carrier, rec.Name, withProgress(src, rec.Name, st.size, in.Progress), now, func(sg *model.SourcedGroup, errs []model.Error) error {
-			gr, err := in.apply(ctx, tx, m, sg, errs, rec.ID, source)
+		fileErrs, err := walk(ctx, p, carrier, rec.Name, withProgress(src, rec.Name, st.size, in.Progress), now, func(sg *model.SourcedGroup, errs []model.Error, h *groupHash) error {
+			gr, err := in.apply(ctx, tx, m, sg, errs, h, rec.ID, source)
 			if err != nil {
 				return err
 			}
@@ -285,7 +306,7 @@ func (in *Intake) fileResult(rw *resultWriter, fileErrs []model.Error) store.Fil
 
 // apply stores one validated group (or records its rejection) and returns
 // its result.
-func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.SourcedGroup, errs []model.Error, fileID, source string) (*GroupResult, error) {
+func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.SourcedGroup, errs []model.Error, h *groupHash, fileID, source string) (*GroupResult, error) {
 	g := sg.Group
 	gr := &GroupResult{ExternalIdentifier: g.ExternalIdentifier, Line: sg.Line}
 	prevRec, err := tx.GroupByExternal(ctx, g.PartnerID, g.ExternalIdentifier)
@@ -308,8 +329,10 @@ func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.S
 		// the file's group already hashes as the stored version, merging
 		// could add nothing to it, so it is unchanged without the merge
 		// (and, where the store lists ids, without decoding the version).
-		canonicalize(g)
-		if contentHash(g, subscriberHashes(g)) == prevRec.ContentHash {
+		if h == nil {
+			h = hashGroup(g)
+		}
+		if h.Content == prevRec.ContentHash {
 			gr.Outcome, gr.Status = GroupUnchanged, prevRec.Status
 			if ir, ok := tx.(store.IDReader); ok {
 				return gr, fillStoredIDs(ctx, ir, gr)
@@ -329,8 +352,15 @@ func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.S
 	}
 	mc := m.merge(g, prev)
 	m.full = full
-	subHashes := subscriberHashes(g)
-	hash := contentHash(g, subHashes)
+	var subHashes []string
+	var hash string
+	if prev == nil && h != nil {
+		// A new group's merge only assigns ids, which are not hashed.
+		subHashes, hash = h.Subs, h.Content
+	} else {
+		subHashes = subscriberHashes(g)
+		hash = contentHash(g, subHashes)
+	}
 	gr.ID = g.ID
 	switch {
 	case prevRec != nil && prevRec.ContentHash == hash:

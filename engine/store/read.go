@@ -175,11 +175,11 @@ func (r reader) Version(ctx context.Context, groupID string, version int) (*mode
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("version %d of group %s", version, groupID))
 	}
-	var g model.Group
-	if err := json.Unmarshal(data, &g); err != nil {
-		return nil, fmt.Errorf("decoding version %d of group %s: %w", version, groupID, err)
+	g, err := decodeVersion(data)
+	if err != nil {
+		return nil, fmt.Errorf("version %d of group %s: %w", version, groupID, err)
 	}
-	return &g, nil
+	return g, nil
 }
 
 // CurrentGroup implements Reader.

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -155,10 +154,7 @@ func (t *sqliteTx) SaveGroup(ctx context.Context, g *model.Group, s Save) (*Grou
 		return nil, errors.New("saving group: the group has no id")
 	}
 	now := t.now()
-	data, err := json.Marshal(stored(g))
-	if err != nil {
-		return nil, fmt.Errorf("encoding group: %w", err)
-	}
+	data := appendVersion(nil, stored(g))
 	prev, err := t.Group(ctx, g.ID)
 	isNew := errors.Is(err, ErrNotFound)
 	if err != nil && !isNew {

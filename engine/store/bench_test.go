@@ -78,3 +78,39 @@ func BenchmarkSaveGroup(b *testing.B) {
 	members := float64(perTx * subs * 3)
 	b.ReportMetric(members*float64(b.N)/b.Elapsed().Seconds(), "members/s")
 }
+
+// BenchmarkSetSubscribersStatus moves every subscriber of a 250-subscriber
+// group to submitted and back to pending, as a delivery and the next
+// version do: two bulk status changes, 500 events, per op.
+func BenchmarkSetSubscribersStatus(b *testing.B) {
+	s, err := OpenSQLite(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	g := benchGroup(0, 250)
+	var exts []string
+	for _, sub := range g.Subscribers {
+		exts = append(exts, sub.ExternalIdentifier)
+	}
+	if err := s.Update(ctx, func(tx Tx) error {
+		_, err := tx.SaveGroup(ctx, g, Save{FileID: "f", ContentHash: "h", Reason: "created", Source: "bench.csv"})
+		return err
+	}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := s.Update(ctx, func(tx Tx) error {
+			ttx := tx.(TransmitTx)
+			if err := ttx.SetSubscribersStatus(ctx, g.ID, exts, model.StatusSubmitted, "sent", "f.x12"); err != nil {
+				return err
+			}
+			return ttx.SetSubscribersStatus(ctx, g.ID, exts, model.StatusPending, "changed", "f.csv")
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(2*len(exts)*b.N)/b.Elapsed().Seconds(), "subscribers/s")
+}

@@ -60,6 +60,32 @@ func BenchmarkWrite834(b *testing.B) {
 	b.ReportMetric(10000, "members/op")
 }
 
+// BenchmarkWrite834Groups writes an 834 as the transmit stage does: one
+// interchange, a set per employer group, here 20 groups of 500 members.
+func BenchmarkWrite834Groups(b *testing.B) {
+	gc := largeGroup(500)
+	var size int64
+	b.ReportAllocs()
+	for b.Loop() {
+		cw := &countWriter{}
+		w, err := NewWriter834(cw, testEnvelope(), testOptions())
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := range 20 {
+			if _, err := w.WriteSet(gc, int64(i+1)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			b.Fatal(err)
+		}
+		size = cw.n
+	}
+	b.SetBytes(size)
+	b.ReportMetric(10000, "members/op")
+}
+
 type countWriter struct{ n int64 }
 
 func (c *countWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }

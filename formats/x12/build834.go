@@ -70,12 +70,15 @@ func (info SetInfo) Find(pos int) (MemberPos, bool) {
 
 // Writer834 streams an 834 interchange: one functional group (GS01 BE),
 // one transaction set per employer group. Only the group being written is
-// in memory; sets go to the underlying writer as they are built.
+// in memory: its set is built in a buffer, every element checked against
+// the delimiters as it is appended, and goes to the underlying writer
+// whole once it passed.
 type Writer834 struct {
 	w      *Writer
 	env    Envelope
 	opts   Options834
 	closed bool
+	b      setBuilder // the set being built, its memory reused set to set
 }
 
 // NewWriter834 checks env and opts and writes the ISA and GS segments.
@@ -152,15 +155,15 @@ func mergeCodes(base, over map[string]string) map[string]string {
 }
 
 // WriteSet writes one transaction set (ST..SE) for one group's changes,
-// with control number st02. The set is built twice: once to check every
-// value, then to write it, so a set with a bad value writes nothing (the
-// error is a *FieldError naming the canonical path and the X12 element)
-// and the Writer834 stays usable for the next group.
-func (b *Writer834) WriteSet(gc model.GroupChanges, st02 int64) (SetInfo, error) {
-	if b.closed {
+// with control number st02. The set is built in memory, every value
+// checked, before any of it is written, so a set with a bad value writes
+// nothing (the error is a *FieldError naming the canonical path and the
+// X12 element) and the Writer834 stays usable for the next group.
+func (w *Writer834) WriteSet(gc model.GroupChanges, st02 int64) (SetInfo, error) {
+	if w.closed {
 		return SetInfo{}, fmt.Errorf("%w: the 834 is closed", ErrWriterState)
 	}
-	if err := b.w.Error(); err != nil {
+	if err := w.w.Error(); err != nil {
 		return SetInfo{}, err
 	}
 	if err := checkControl("transaction set control number (ST02)", st02); err != nil {
@@ -170,76 +173,57 @@ func (b *Writer834) WriteSet(gc model.GroupChanges, st02 int64) (SetInfo, error)
 	if gc.Group != nil {
 		ext = gc.Group.ExternalIdentifier
 	}
-	if _, err := b.body(gc, st02, &checker{d: b.w.Delimiters(), n: 1}); err != nil {
+	b := &w.b
+	b.reset(w.w.Delimiters())
+	if need := setSizeGuess * (len(gc.Members) + 2); cap(b.buf) < need {
+		b.buf = make([]byte, 0, need) // one allocation rather than many as it grows
+	}
+	members, err := w.body(gc, st02, b)
+	if err != nil {
 		return SetInfo{}, fmt.Errorf("building the 834 for group %s: %w", ext, err)
 	}
-	if err := b.w.BeginSet("834", st02, Version834); err != nil {
+	if err := w.w.BeginSet("834", st02, Version834); err != nil {
 		return SetInfo{}, fmt.Errorf("writing the 834 for group %s: %w", ext, err)
 	}
-	// The check pass above saw every segment this pass writes (body is
-	// a function of gc and st02), so they are not checked again.
-	members, err := b.body(gc, st02, checkedWriter{b.w})
-	if err != nil {
+	// Every segment of the body was checked as it was built.
+	if err := w.w.writeBuilt(b.buf, b.n-1); err != nil {
 		return SetInfo{}, fmt.Errorf("writing the 834 for group %s: %w", ext, err)
 	}
-	n, err := b.w.EndSet()
+	if cap(b.buf) > maxKeptSet {
+		b.buf = nil // an outsized group's memory is not kept for the next
+	}
+	n, err := w.w.EndSet()
 	if err != nil {
 		return SetInfo{}, fmt.Errorf("writing the 834 for group %s: %w", ext, err)
 	}
 	return SetInfo{ST02: st02, Segments: n, Members: members}, nil
 }
 
+// setSizeGuess is about the bytes of a member's loop (most take 150 to
+// 300), to size a set's buffer once.
+const setSizeGuess = 256
+
+// maxKeptSet is the largest set buffer a Writer834 keeps for the next set.
+const maxKeptSet = 16 << 20
+
 // Close writes the GE and IEA trailers with their counts and flushes. It
 // does not close the underlying writer. Closing twice is a no-op.
-func (b *Writer834) Close() error {
-	if b.closed {
+func (w *Writer834) Close() error {
+	if w.closed {
 		return nil
 	}
-	b.closed = true
-	if err := b.w.EndGroup(); err != nil {
+	w.closed = true
+	if err := w.w.EndGroup(); err != nil {
 		return fmt.Errorf("closing the 834: %w", err)
 	}
-	if err := b.w.EndInterchange(); err != nil {
+	if err := w.w.EndInterchange(); err != nil {
 		return fmt.Errorf("closing the 834: %w", err)
 	}
 	return nil
 }
 
-// segmentWriter is where body writes: the Writer, or a checker that only
-// validates and counts.
-type segmentWriter interface {
-	WriteSegment(id string, elements ...string) error
-	SetSegments() int
-}
-
-// checker validates segments as the Writer would, without writing.
-type checker struct {
-	d Delimiters
-	n int
-}
-
-func (c *checker) WriteSegment(id string, elements ...string) error {
-	if err := checkSegment(id, elements, c.d); err != nil {
-		return err
-	}
-	c.n++
-	return nil
-}
-
-func (c *checker) SetSegments() int { return c.n }
-
-// checkedWriter writes segments that a checker pass over the same set
-// has already validated.
-type checkedWriter struct{ w *Writer }
-
-func (c checkedWriter) WriteSegment(id string, elements ...string) error {
-	return c.w.writeChecked(id, elements)
-}
-
-func (c checkedWriter) SetSegments() int { return c.w.SetSegments() }
-
-// body writes the set's segments between ST and SE.
-func (b *Writer834) body(gc model.GroupChanges, st02 int64, out segmentWriter) ([]MemberPos, error) {
+// body builds the set's segments between ST and SE.
+func (w *Writer834) body(gc model.GroupChanges, st02 int64, b *setBuilder) ([]MemberPos, error) {
 	g := gc.Group
 	if g == nil {
 		return nil, fmt.Errorf("%w: the group is missing", ErrRequired)
@@ -247,13 +231,13 @@ func (b *Writer834) body(gc model.GroupChanges, st02 int64, out segmentWriter) (
 	if len(gc.Members) == 0 {
 		return nil, &FieldError{Parameter: model.PathGroup, Err: fmt.Errorf("%w: a transaction set needs at least one member", ErrRequired)}
 	}
-	f := &fields{d: b.w.Delimiters()}
-	t := b.env.Time
-	ref := b.opts.ReferenceID
+	f := &b.fields
+	t := w.env.Time
+	ref := w.opts.ReferenceID
 	if ref == "" {
 		ref = controlST(st02)
 	}
-	eff := b.opts.EffectiveDate
+	eff := w.opts.EffectiveDate
 	if eff.IsZero() {
 		eff = t
 	}
@@ -268,20 +252,20 @@ func (b *Writer834) body(gc model.GroupChanges, st02 int64, out segmentWriter) (
 		return nil, f.err
 	}
 	header := [][]string{
-		{"BGN", "00", ref, t.Format("20060102"), t.Format("1504"), "", "", "", b.opts.Action}, // original, reference, date, time, action
+		{"BGN", "00", ref, t.Format("20060102"), t.Format("1504"), "", "", "", w.opts.Action}, // original, reference, date, time, action
 		{"REF", "38", groupNumber},                                                    // master policy number
 		{"DTP", "007", "D8", eff.Format("20060102")},                                  // file effective date
 		{"N1", "P5", sponsor, "FI", fein},                                             // 1000A sponsor
-		{"N1", "IN", b.opts.CarrierName, b.opts.CarrierIDQualifier, b.opts.CarrierID}, // 1000B payer
+		{"N1", "IN", w.opts.CarrierName, w.opts.CarrierIDQualifier, w.opts.CarrierID}, // 1000B payer
 	}
 	for _, s := range header {
-		if err := out.WriteSegment(s[0], s[1:]...); err != nil {
+		if err := b.segment(s[0], s[1:]...); err != nil {
 			return nil, err
 		}
 	}
 	members := make([]MemberPos, 0, len(gc.Members))
 	for i := range gc.Members {
-		mp, err := b.member(out, f, groupNumber, &gc.Members[i])
+		mp, err := w.member(b, groupNumber, &gc.Members[i])
 		if err != nil {
 			return nil, err
 		}

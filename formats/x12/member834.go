@@ -4,23 +4,21 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/onboard/onboard/engine/model"
 )
 
-// member writes one member's 2000 loop: INS, REF*0F, REF*1L, member dates,
-// 2100A (NM1, N3, N4, DMG) and a 2300 loop (HD, DTP*348, DTP*349) per
-// product line. Segments go out as they are built: the checking pass has
-// already refused any member that would fail half-way.
-func (b *Writer834) member(out segmentWriter, f *fields, groupNumber string, mc *model.MemberChange) (MemberPos, error) {
+// member builds one member's 2000 loop: INS, REF*0F, REF*1L, member
+// dates, 2100A (NM1, N3, N4, DMG) and a 2300 loop (HD, DTP*348, DTP*349)
+// per product line.
+func (w *Writer834) member(b *setBuilder, groupNumber string, mc *model.MemberChange) (MemberPos, error) {
 	s, dep := mc.Subscriber, mc.Dependent
 	if s == nil {
 		return MemberPos{}, &FieldError{Parameter: "group.subscribers", Err: fmt.Errorf("%w: a member change has no subscriber", ErrRequired)}
 	}
 	sub := dep == nil
 	mp := param{sub: s.ExternalIdentifier}
-	pos := MemberPos{SubscriberExt: s.ExternalIdentifier, First: out.SetSegments() + 1}
+	pos := MemberPos{SubscriberExt: s.ExternalIdentifier, First: b.SetSegments() + 1}
 	if !sub {
 		mp.dep = dep.ExternalIdentifier
 		pos.DependentExt = dep.ExternalIdentifier
@@ -29,13 +27,8 @@ func (b *Writer834) member(out segmentWriter, f *fields, groupNumber string, mc 
 	if !ok {
 		return MemberPos{}, &FieldError{Parameter: mp.String(), Element: "INS03", Err: fmt.Errorf("%w: maintenance %q", ErrMissingCode, mc.Maintenance)}
 	}
-	lines := coverageLines(mc)
-	emit := func(id string, elements ...string) error {
-		if f.err != nil {
-			return f.err
-		}
-		return out.WriteSegment(id, elements...)
-	}
+	b.lines = coverageLines(b.lines[:0], mc)
+	lines := b.lines
 
 	// INS: member level detail.
 	status := ""
@@ -46,7 +39,6 @@ func (b *Writer834) member(out segmentWriter, f *fields, groupNumber string, mc 
 	if status == "cobra" {
 		benefit = "C"
 	}
-	var err error
 	if sub {
 		emp := "AC" // active, when the employment status is unknown
 		if status != "" {
@@ -56,7 +48,15 @@ func (b *Writer834) member(out segmentWriter, f *fields, groupNumber string, mc 
 			}
 		}
 		// INS06, INS07 not sent; INS08 employment status.
-		err = emit("INS", "Y", "18", maint, reasonCodes[mc.Maintenance], benefit, "", "", emp)
+		b.begin("INS")
+		b.el("Y")
+		b.el("18")
+		b.el(maint)
+		b.el(reasonCodes[mc.Maintenance])
+		b.el(benefit)
+		b.skip()
+		b.skip()
+		b.el(emp)
 	} else {
 		rel := strings.ToLower(strings.TrimSpace(dep.SubscriberRelationship))
 		code, ok := relationshipCodes[rel]
@@ -64,20 +64,31 @@ func (b *Writer834) member(out segmentWriter, f *fields, groupNumber string, mc 
 			return MemberPos{}, &FieldError{Parameter: mp.with("subscriber_relationship").String(), Element: "INS02",
 				Err: fmt.Errorf("%w: relationship %q", ErrMissingCode, rel)}
 		}
-		err = emit("INS", "N", code, maint, reasonCodes[mc.Maintenance], benefit)
+		b.begin("INS")
+		b.el("N")
+		b.el(code)
+		b.el(maint)
+		b.el(reasonCodes[mc.Maintenance])
+		b.el(benefit)
 	}
-	if err != nil {
+	if err := b.end(); err != nil {
 		return MemberPos{}, err
 	}
-	sp := param{sub: s.ExternalIdentifier}
-	if err := emit("REF", "0F", f.required(sp.with("external_identifier"), "REF02", s.ExternalIdentifier)); err != nil {
+	b.begin("REF")
+	b.el("0F")
+	b.required(param{sub: s.ExternalIdentifier, field: "external_identifier"}, "REF02", s.ExternalIdentifier)
+	if err := b.end(); err != nil {
 		return MemberPos{}, err
 	}
-	if err := emit("REF", "1L", groupNumber); err != nil {
+	if err := b.segment("REF", "1L", groupNumber); err != nil {
 		return MemberPos{}, err
 	}
 	if sub && s.EmploymentDetails != nil && strings.TrimSpace(s.EmploymentDetails.StartDate) != "" {
-		if err := emit("DTP", "336", "D8", f.date(mp.with("employment_details.start_date"), "DTP03", s.EmploymentDetails.StartDate)); err != nil {
+		b.begin("DTP")
+		b.el("336")
+		b.el("D8")
+		b.date(mp.with("employment_details.start_date"), "DTP03", s.EmploymentDetails.StartDate)
+		if err := b.end(); err != nil {
 			return MemberPos{}, err
 		}
 	}
@@ -86,7 +97,11 @@ func (b *Writer834) member(out segmentWriter, f *fields, groupNumber string, mc 
 		if end == "" {
 			return MemberPos{}, &FieldError{Parameter: mp.String(), Element: "DTP03", Err: fmt.Errorf("%w: a termination needs an end date", ErrRequired)}
 		}
-		if err := emit("DTP", "357", "D8", f.date(mp.with("end_date"), "DTP03", end)); err != nil { // eligibility end
+		b.begin("DTP")
+		b.el("357") // eligibility end
+		b.el("D8")
+		b.date(mp.with("end_date"), "DTP03", end)
+		if err := b.end(); err != nil {
 			return MemberPos{}, err
 		}
 	}
@@ -96,22 +111,32 @@ func (b *Writer834) member(out segmentWriter, f *fields, groupNumber string, mc 
 	if !sub {
 		first, middle, last, ssn, birth, gender = dep.FirstName, dep.MiddleName, dep.LastName, dep.SocialSecurityNumber, dep.BirthDate, dep.Gender
 	}
-	lastV, firstV, middleV := f.required(mp.with("last_name"), "NM103", last), f.val(mp.with("first_name"), "NM104", first), f.val(mp.with("middle_name"), "NM105", middle)
+	b.begin("NM1")
+	b.el("IL")
+	b.el("1")
+	b.required(mp.with("last_name"), "NM103", last)
+	b.val(mp.with("first_name"), "NM104", first)
+	b.val(mp.with("middle_name"), "NM105", middle)
 	if strings.TrimSpace(ssn) != "" {
-		err = emit("NM1", "IL", "1", lastV, firstV, middleV, "", "", "34", f.digits(mp.with("social_security_number"), "NM109", ssn, 9))
-	} else {
-		err = emit("NM1", "IL", "1", lastV, firstV, middleV)
+		b.skip()
+		b.skip()
+		b.el("34")
+		b.digits(mp.with("social_security_number"), "NM109", ssn, 9)
 	}
-	if err != nil {
+	if err := b.end(); err != nil {
 		return MemberPos{}, err
 	}
 	if a := s.ResidentialAddress; sub && a != nil {
-		if err := b.address(emit, f, mp, a); err != nil {
+		if err := address(b, mp, a); err != nil {
 			return MemberPos{}, err
 		}
 	}
 	if strings.TrimSpace(birth) != "" {
-		if err := emit("DMG", "D8", f.date(mp.with("birth_date"), "DMG02", birth), genderCode(gender)); err != nil {
+		b.begin("DMG")
+		b.el("D8")
+		b.date(mp.with("birth_date"), "DMG02", birth)
+		b.el(genderCode(gender))
+		if err := b.end(); err != nil {
 			return MemberPos{}, err
 		}
 	}
@@ -124,7 +149,7 @@ func (b *Writer834) member(out segmentWriter, f *fields, groupNumber string, mc 
 			return MemberPos{}, &FieldError{Parameter: ep.String(), Element: "HD03",
 				Err: fmt.Errorf("%w: the subscriber has no %s enrollment", ErrRequired, line)}
 		}
-		code, ok := b.opts.ProductCodes[line]
+		code, ok := w.opts.ProductCodes[line]
 		if !ok {
 			return MemberPos{}, &FieldError{Parameter: ep.with("product_line").String(), Element: "HD03",
 				Err: fmt.Errorf("%w: no HD03 insurance line code is configured for product line %q", ErrMissingCode, line)}
@@ -137,61 +162,92 @@ func (b *Writer834) member(out segmentWriter, f *fields, groupNumber string, mc 
 		level := ""
 		// HD05 describes the subscriber's contract; dependents' loops omit it.
 		if lv := strings.TrimSpace(e.CoverageLevel); sub && lv != "" {
-			if level, ok = b.opts.LevelCodes[lv]; !ok {
+			if level, ok = w.opts.LevelCodes[lv]; !ok {
 				return MemberPos{}, &FieldError{Parameter: ep.with("coverage_level").String(), Element: "HD05",
 					Err: fmt.Errorf("%w: no HD05 coverage level code is configured for %q", ErrMissingCode, lv)}
 			}
 		}
-		if err := emit("HD", hd01, "", code, f.val(ep.with("plan_id"), "HD04", e.PlanID), level); err != nil {
+		b.begin("HD")
+		b.el(hd01)
+		b.skip()
+		b.el(code)
+		b.val(ep.with("plan_id"), "HD04", e.PlanID)
+		b.el(level)
+		if err := b.end(); err != nil {
 			return MemberPos{}, err
 		}
-		start := f.date(ep.with("start_date"), "DTP03", f.required(ep.with("start_date"), "DTP03", e.StartDate))
-		if err := emit("DTP", "348", "D8", start); err != nil { // benefit begin
+		// The start date is checked as a value (trimmed, upper-cased,
+		// free of delimiters) before it is read as a date.
+		start := b.requiredValue(ep.with("start_date"), "DTP03", e.StartDate)
+		b.begin("DTP")
+		b.el("348") // benefit begin
+		b.el("D8")
+		b.date(ep.with("start_date"), "DTP03", start)
+		if err := b.end(); err != nil {
 			return MemberPos{}, err
 		}
 		if end != "" {
-			if err := emit("DTP", "349", "D8", f.date(ep.with("end_date"), "DTP03", end)); err != nil { // benefit end
+			b.begin("DTP")
+			b.el("349") // benefit end
+			b.el("D8")
+			b.date(ep.with("end_date"), "DTP03", end)
+			if err := b.end(); err != nil {
 				return MemberPos{}, err
 			}
 		}
 	}
-	pos.Last = out.SetSegments()
+	pos.Last = b.SetSegments()
 	return pos, nil
 }
 
-// address writes the subscriber's residence: N3 and N4 (county as CY and
+// address builds the subscriber's residence: N3 and N4 (county as CY and
 // its FIPS code).
-func (b *Writer834) address(emit func(string, ...string) error, f *fields, mp param, a *model.Address) error {
-	ap := func(field string) param { return mp.with("residential_address." + field) }
+func address(b *setBuilder, mp param, a *model.Address) error {
 	if strings.TrimSpace(a.AddressLine1) != "" {
-		if err := emit("N3", f.val(ap("address_line_1"), "N301", a.AddressLine1), f.val(ap("address_line_2"), "N302", a.AddressLine2)); err != nil {
+		b.begin("N3")
+		b.val(mp.with("residential_address.address_line_1"), "N301", a.AddressLine1)
+		b.val(mp.with("residential_address.address_line_2"), "N302", a.AddressLine2)
+		if err := b.end(); err != nil {
 			return err
 		}
 	}
 	if strings.TrimSpace(a.City) == "" {
 		return nil
 	}
+	// Country and county are made first: their problems are reported
+	// before the city's, as they always were.
 	country := ""
 	if c := strings.ToUpper(strings.TrimSpace(a.CountryCode)); c != "" && c != "US" && c != "USA" {
-		country = f.val(ap("country_code"), "N404", c)
+		country = b.fields.val(mp.with("residential_address.country_code"), "N404", c)
 	}
 	qualifier, county := "", ""
 	if strings.TrimSpace(a.FIPSCountyCode) != "" {
-		qualifier, county = "CY", f.val(ap("fips_county_code"), "N406", a.FIPSCountyCode) // county/parish
+		qualifier, county = "CY", b.fields.val(mp.with("residential_address.fips_county_code"), "N406", a.FIPSCountyCode) // county/parish
 	}
-	return emit("N4", f.val(ap("city"), "N401", a.City), f.val(ap("state"), "N402", a.State),
-		f.val(ap("zip"), "N403", zipCode(a.Zip)), country, qualifier, county)
+	b.begin("N4")
+	b.val(mp.with("residential_address.city"), "N401", a.City)
+	b.val(mp.with("residential_address.state"), "N402", a.State)
+	if n := countDigits(a.Zip); n == 5 || n == 9 {
+		b.digits(mp.with("residential_address.zip"), "N403", a.Zip, n) // a US ZIP code: its digits
+	} else {
+		b.val(mp.with("residential_address.zip"), "N403", a.Zip) // another postal code, as given
+	}
+	b.el(country)
+	b.el(qualifier)
+	b.el(county)
+	return b.end()
 }
 
 // coverageLines returns the product lines of the member's 2300 loops:
 // those the change names, else all the member has, in canonical order.
-func coverageLines(mc *model.MemberChange) []string {
-	var lines []string
+// They are appended to lines (a scratch slice, reused from member to
+// member).
+func coverageLines(lines []string, mc *model.MemberChange) []string {
 	switch {
 	case len(mc.ProductLines) > 0:
-		lines = slices.Clone(mc.ProductLines)
+		lines = append(lines, mc.ProductLines...)
 	case mc.Dependent != nil:
-		lines = slices.Clone(mc.Dependent.ProductLines)
+		lines = append(lines, mc.Dependent.ProductLines...)
 	default:
 		for _, e := range mc.Subscriber.Enrollments {
 			lines = append(lines, e.ProductLine)
@@ -243,18 +299,21 @@ func eligibilityEnd(mc *model.MemberChange, lines []string) string {
 	return latest
 }
 
-// zipCode returns a US ZIP code as its 5 or 9 digits, other postal codes
-// as given.
-func zipCode(z string) string {
-	if d := model.Digits(z); len(d) == 5 || len(d) == 9 {
-		return d
+// countDigits returns the number of ASCII digits in s.
+func countDigits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
 	}
-	return z
+	return n
 }
 
 // fields turns model values into element values: trimmed, upper-cased and
 // checked against the delimiters. The first problem sticks in err as a
-// *FieldError, so a segment is built in one expression and checked once.
+// *FieldError, so a segment is built element by element and checked once
+// at its end (setBuilder.end).
 type fields struct {
 	d   Delimiters
 	err error
@@ -324,31 +383,19 @@ func (f *fields) digits(p param, elem, s string, n int) string {
 	if f.err != nil {
 		return ""
 	}
-	if strings.TrimSpace(s) == "" {
-		return f.fail(p, elem, ErrRequired)
-	}
 	d := model.Digits(s)
 	if len(d) != n {
-		return f.fail(p, elem, fmt.Errorf("%w: must be %d digits", ErrInvalid, n))
+		return f.fail(p, elem, digitsProblem(s, n))
 	}
 	return d
 }
 
-// dateLayouts are the date forms accepted from the model.
-var dateLayouts = []string{"2006-01-02", "20060102", "01/02/2006"}
-
-// date returns a date as CCYYMMDD (D8).
-func (f *fields) date(p param, elem, s string) string {
-	if f.err != nil {
-		return ""
+// digitsProblem is why s is not n digits: blank, or not n of them.
+func digitsProblem(s string, n int) error {
+	if strings.TrimSpace(s) == "" {
+		return ErrRequired
 	}
-	s = strings.TrimSpace(s)
-	for _, layout := range dateLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.Format("20060102")
-		}
-	}
-	return f.fail(p, elem, fmt.Errorf("%w: not a date (YYYY-MM-DD)", ErrInvalid))
+	return fmt.Errorf("%w: must be %d digits", ErrInvalid, n)
 }
 
 // asciiFolds maps the upper-case Latin letters with diacritics to ASCII:

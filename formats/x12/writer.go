@@ -97,6 +97,25 @@ func (w *Writer) writeChecked(id string, elements []string) error {
 	return w.emit(b)
 }
 
+// writeBuilt writes the segments of an open transaction set that were
+// built and checked elsewhere (a setBuilder with the writer's delimiters):
+// body is whole segments, terminators included, and n their number.
+func (w *Writer) writeBuilt(body []byte, n int) error {
+	if w.err != nil {
+		return w.err
+	}
+	if !w.inST {
+		return fmt.Errorf("%w: no transaction set is open", ErrWriterState)
+	}
+	if _, err := w.bw.Write(body); err != nil {
+		w.err = fmt.Errorf("writing X12: %w", err)
+		return w.err
+	}
+	w.segments += n
+	w.setSegments += n
+	return nil
+}
+
 // WriteSegmentComponents writes one segment whose elements may be
 // composites: each element is given as its components (a simple element is
 // a one-component list). Trailing empty components and elements are

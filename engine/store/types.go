@@ -186,7 +186,7 @@ type TransmissionGroup struct {
 	BaseVersion    int
 	ST02           int64
 	// Members is opaque to the store: the transmit stage records which
-	// members it sent and where (JSON).
+	// members it sent and where (transmit.EncodeMembers).
 	Members []byte
 }
 

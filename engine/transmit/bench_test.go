@@ -2,7 +2,9 @@ package transmit
 
 import (
 	"fmt"
+	"io"
 	"testing"
+	"time"
 
 	"github.com/onboard/onboard/engine/config"
 	"github.com/onboard/onboard/engine/model"
@@ -52,6 +54,109 @@ func BenchmarkTransmit10k(b *testing.B) {
 		res := e.run(firstRun)
 		if len(res.Deliveries) != 1 || res.Deliveries[0].Members != 10000 {
 			b.Fatalf("run: %+v", res)
+		}
+	}
+}
+
+// changed500 returns a group of 250 subscribers with a spouse (500
+// members) as last transmitted, and a new version where one subscriber in
+// ten moved house and one in twenty dropped a product line.
+func changed500() (base, cur *model.Group) {
+	base = bigGroups(1, 250)[0]
+	c := *base
+	c.Subscribers = make([]model.Subscriber, len(base.Subscribers))
+	for i, s := range base.Subscribers {
+		if i%10 == 0 && s.ResidentialAddress != nil {
+			a := *s.ResidentialAddress
+			a.AddressLine1 = fmt.Sprintf("%d New St", i)
+			s.ResidentialAddress = &a
+		}
+		if i%20 == 5 && len(s.Enrollments) > 1 {
+			s.Enrollments = s.Enrollments[1:]
+		}
+		c.Subscribers[i] = s
+	}
+	return base, &c
+}
+
+// BenchmarkChanges500 diffs a 500-member group against the version last
+// transmitted, in change mode.
+func BenchmarkChanges500(b *testing.B) {
+	base, cur := changed500()
+	b.ReportAllocs()
+	for b.Loop() {
+		if gc := Changes(base, cur, false, "2027-03-15"); len(gc.Members) == 0 {
+			b.Fatal("no changes")
+		}
+	}
+}
+
+// BenchmarkRenderGroup500 writes a 500-member group (first transmission)
+// as one X12 834 file: diff, then the transaction set.
+func BenchmarkRenderGroup500(b *testing.B) {
+	g := bigGroups(1, 250)[0]
+	f, err := formatFor(testCarrier(config.ModeChange))
+	if err != nil {
+		b.Fatal(err)
+	}
+	at := time.Date(2027, 3, 15, 9, 30, 0, 0, time.UTC)
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := f.open(io.Discard, header{ISA13: 1, GS06: 1, Time: at})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ms, err := r.group(Changes(nil, g, false, "2027-03-15"), 1)
+		if err != nil || len(ms) != 500 {
+			b.Fatalf("%d members: %v", len(ms), err)
+		}
+		if err := r.close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// sent500 returns the sent members of a 500-member group as the X12
+// renderer records them.
+func sent500() []SentMember {
+	ms := make([]SentMember, 0, 500)
+	pos := 7
+	for i := range 250 {
+		sub := fmt.Sprintf("E%05d", i)
+		ms = append(ms, SentMember{Subscriber: sub, Maintenance: "add", First: pos, Last: pos + 14},
+			SentMember{Subscriber: sub, Dependent: sub + "-S", Maintenance: "add", First: pos + 15, Last: pos + 22})
+		pos += 23
+	}
+	return ms
+}
+
+// BenchmarkEncodeMembers500 encodes a 500-member group's sent members as
+// the transmit stage records them.
+func BenchmarkEncodeMembers500(b *testing.B) {
+	ms := sent500()
+	var size int
+	b.ReportAllocs()
+	for b.Loop() {
+		data, err := EncodeMembers(ms)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = len(data)
+	}
+	b.ReportMetric(float64(size)/float64(len(ms)), "bytes/member")
+}
+
+// BenchmarkDecodeMembers500 decodes them back, as the delivery's commit
+// and the acknowledgement stage do.
+func BenchmarkDecodeMembers500(b *testing.B) {
+	data, err := EncodeMembers(sent500())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if ms, err := DecodeMembers(data); err != nil || len(ms) != 500 {
+			b.Fatalf("%d members: %v", len(ms), err)
 		}
 	}
 }

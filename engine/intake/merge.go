@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/onboard/onboard/engine/model"
+	"github.com/onboard/onboard/engine/store"
 )
 
 // canonicalize orders everything a partner may send in any order, so the
@@ -31,13 +32,6 @@ func canonicalize(g *model.Group) {
 			return slices.Index(model.ProductLines, a.ProductLine) - slices.Index(model.ProductLines, b.ProductLine)
 		})
 	}
-}
-
-// hashJSON hashes a value's JSON encoding.
-func hashJSON(v any) string {
-	b, _ := json.Marshal(v) // model values always encode
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
 }
 
 // contentHash hashes what the partner said about a group, without the ids
@@ -70,8 +64,9 @@ func contentHash(g *model.Group, subHashes []string) string {
 // computed once, used for the group's hash and stored per subscriber.
 func subscriberHashes(g *model.Group) []string {
 	out := make([]string, len(g.Subscribers))
+	var buf []byte
 	for i := range g.Subscribers {
-		out[i] = subscriberHash(&g.Subscribers[i])
+		out[i], buf = appendSubscriberHash(buf[:0], &g.Subscribers[i])
 	}
 	return out
 }
@@ -79,6 +74,15 @@ func subscriberHashes(g *model.Group) []string {
 // subscriberHash hashes a subscriber's content, dependents included,
 // without ids and statuses.
 func subscriberHash(s *model.Subscriber) string {
+	h, _ := appendSubscriberHash(nil, s)
+	return h
+}
+
+// appendSubscriberHash is subscriberHash encoding into buf, which it
+// returns for reuse. The content is the subscriber's binary encoding as a
+// stored version holds it (store.AppendSubscriber): canonical, and a
+// fifth of the cost of its JSON.
+func appendSubscriberHash(buf []byte, s *model.Subscriber) (string, []byte) {
 	c := *s
 	c.ID, c.Status, c.StatusDatetime, c.Errors = "", "", nil, nil
 	c.Dependents = make([]model.Dependent, len(s.Dependents))
@@ -86,7 +90,9 @@ func subscriberHash(s *model.Subscriber) string {
 		d.ID = ""
 		c.Dependents[i] = d
 	}
-	return hashJSON(&c)
+	buf = store.AppendSubscriber(buf, &c)
+	sum := sha256.Sum256(buf)
+	return hex.EncodeToString(sum[:]), buf
 }
 
 // merger assigns onboard's ids to a group read from a file and combines it

@@ -87,6 +87,13 @@ func appendVersion(dst []byte, g *model.Group) []byte {
 	return e.group(dst, g)
 }
 
+// AppendSubscriber appends the binary encoding of one subscriber, as a
+// version holds it: a canonical byte form of the subscriber's content, which
+// the intake hashes to tell changed members from unchanged ones.
+func AppendSubscriber(dst []byte, s *model.Subscriber) []byte {
+	return versionEncoder{}.subscriber(dst, s)
+}
+
 // versionEncoder groups the encoding functions under one name; it holds no
 // state. Each method appends one model type to b, fields in the order
 // documented above, and returns the extended slice. (Passing the slice in

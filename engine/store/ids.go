@@ -136,16 +136,69 @@ func parseDependentIDs(s string) ([]IDRef, error) {
 	if s == "" {
 		return nil, nil
 	}
-	var pairs [][2]string
-	if err := json.Unmarshal([]byte(s), &pairs); err != nil {
-		return nil, fmt.Errorf("reading dependent ids: %w", err)
-	}
-	out := make([]IDRef, len(pairs))
-	for i, p := range pairs {
-		out[i] = IDRef{ExternalIdentifier: p[0], ID: p[1]}
+	out, ok := scanDependentIDs(s)
+	if !ok {
+		var pairs [][]string
+		if err := json.Unmarshal([]byte(s), &pairs); err != nil {
+			return nil, fmt.Errorf("reading dependent ids: %w", err)
+		}
+		out = make([]IDRef, len(pairs))
+		for i, p := range pairs {
+			if len(p) != 2 {
+				return nil, fmt.Errorf("reading dependent ids: entry %d has %d values, want 2", i+1, len(p))
+			}
+			out[i] = IDRef{ExternalIdentifier: p[0], ID: p[1]}
+		}
 	}
 	// By external identifier in byte order, as the canonical version has
 	// them (a group saved without canonicalizing may list them otherwise).
 	slices.SortStableFunc(out, func(a, b IDRef) int { return strings.Compare(a.ExternalIdentifier, b.ExternalIdentifier) })
 	return out, nil
+}
+
+// scanDependentIDs reads the usual dependent_ids column, [["ext","id"],...]
+// with no escapes and no spaces, without encoding/json (a re-drop lists
+// every subscriber's); ok is false for anything else, which
+// parseDependentIDs hands to encoding/json.
+func scanDependentIDs(s string) (out []IDRef, ok bool) {
+	if strings.IndexByte(s, '\\') >= 0 || len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' {
+		return nil, false
+	}
+	body := s[1 : len(s)-1]
+	str := func() (string, bool) {
+		if len(body) < 2 || body[0] != '"' {
+			return "", false
+		}
+		end := strings.IndexByte(body[1:], '"')
+		if end < 0 {
+			return "", false
+		}
+		v := body[1 : 1+end]
+		body = body[2+end:]
+		return v, true
+	}
+	for {
+		if !strings.HasPrefix(body, "[") {
+			return nil, false
+		}
+		body = body[1:]
+		ext, ok := str()
+		if !ok || !strings.HasPrefix(body, ",") {
+			return nil, false
+		}
+		body = body[1:]
+		id, ok := str()
+		if !ok || !strings.HasPrefix(body, "]") {
+			return nil, false
+		}
+		body = body[1:]
+		out = append(out, IDRef{ExternalIdentifier: ext, ID: id})
+		if body == "" {
+			return out, true
+		}
+		if body[0] != ',' {
+			return nil, false
+		}
+		body = body[1:]
+	}
 }

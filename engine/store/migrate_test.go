@@ -84,7 +84,17 @@ func TestDependentIDsRoundTrip(t *testing.T) {
 	if s := string(appendDependentIDs(nil, nil)); s != "" {
 		t.Errorf("no dependents: %q, want empty", s)
 	}
-	if _, err := parseDependentIDs(`[["A",`); err == nil {
-		t.Error("a broken column read without an error")
+	for _, bad := range []string{`[["A",`, `[["A","1"]`, `[["A","1"],]`, `[["A"]]`, `[["A","1","2"]]`, `x`} {
+		if got, err := parseDependentIDs(bad); err == nil {
+			t.Errorf("a broken column %s read as %+v without an error", bad, got)
+		}
+	}
+	// What SQLite's JSON functions write (migration 5) reads the same,
+	// spaces or escapes or not.
+	for _, col := range []string{`[["A","1"],["B","2"]]`, `[ ["A", "1"], ["B","2"] ]`, `[["\u0041","1"],["B","2"]]`} {
+		got, err := parseDependentIDs(col)
+		if err != nil || !reflect.DeepEqual(got, []IDRef{{"A", "1"}, {"B", "2"}}) {
+			t.Errorf("%s read as %+v, %v", col, got, err)
+		}
 	}
 }

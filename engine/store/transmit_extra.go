@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/onboard/onboard/engine/model"
@@ -20,10 +18,10 @@ type TransmitTx interface {
 	// version moves to version without a transmission. It reports whether
 	// it moved; false when the group was already at or past version.
 	AdvanceTransmitted(ctx context.Context, groupID string, version int) (bool, error)
-	// StatusBeforePending returns the status a subscriber of a group held
-	// before it last became pending, or "" when it has been pending since
-	// it was created.
-	StatusBeforePending(ctx context.Context, groupID, subscriberExt string) (model.Status, error)
+	// PendingSubscribers returns the pending subscribers of a group by
+	// external identifier, each with the status it held before it last
+	// became pending ("" when it has been pending since it was created).
+	PendingSubscribers(ctx context.Context, groupID string) (map[string]model.Status, error)
 
 	// AddTransmissionGroups records groups of a transmission created
 	// earlier in the same transaction (CreateTransmission with no groups),
@@ -60,22 +58,25 @@ func (t *sqliteTx) AdvanceTransmitted(ctx context.Context, groupID string, versi
 	return n > 0, nil
 }
 
-// StatusBeforePending implements TransmitTx.
-func (t *sqliteTx) StatusBeforePending(ctx context.Context, groupID, subscriberExt string) (model.Status, error) {
-	var from string
-	// The subscriber's id first, then its events newest first by the
-	// events_subscriber index: a join lets SQLite walk all events instead.
-	err := t.tx.QueryRowContext(ctx, `SELECT from_status FROM events INDEXED BY events_subscriber
-		WHERE subscriber_id = (SELECT id FROM subscribers WHERE group_id = ? AND external_identifier = ?) AND to_status = ?
-		ORDER BY id DESC LIMIT 1`,
-		groupID, subscriberExt, string(model.StatusPending)).Scan(&from)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
+// PendingSubscribers implements TransmitTx. Each subscriber's newest event
+// to pending is found by the events_subscriber index.
+func (t *sqliteTx) PendingSubscribers(ctx context.Context, groupID string) (map[string]model.Status, error) {
+	out := map[string]model.Status{}
+	pending := string(model.StatusPending)
+	err := t.each(ctx, func(sc func(...any) error) error {
+		var ext, from string
+		if err := sc(&ext, &from); err != nil {
+			return err
+		}
+		out[ext] = model.Status(from)
+		return nil
+	}, `SELECT s.external_identifier, COALESCE((SELECT e.from_status FROM events e INDEXED BY events_subscriber
+			WHERE e.subscriber_id = s.id AND e.to_status = ? ORDER BY e.id DESC LIMIT 1), '')
+		FROM subscribers s WHERE s.group_id = ? AND s.status = ?`, pending, groupID, pending)
 	if err != nil {
-		return "", fmt.Errorf("reading status history of subscriber %s: %w", subscriberExt, err)
+		return nil, fmt.Errorf("reading status history of pending subscribers: %w", err)
 	}
-	return model.Status(from), nil
+	return out, nil
 }
 
 // AddTransmissionGroups implements TransmitTx.

@@ -24,8 +24,8 @@ func TestTransmitTx(t *testing.T) {
 	save(map[string]string{"E1": "a", "E2": "a"})
 	err := s.Update(ctx, func(txi Tx) error {
 		tx := txi.(TransmitTx)
-		if from, err := tx.StatusBeforePending(ctx, "g1", "E1"); err != nil || from != "" {
-			t.Errorf("before pending of a new subscriber: %q %v", from, err)
+		if got, err := tx.PendingSubscribers(ctx, "g1"); err != nil || len(got) != 2 || got["E1"] != "" || got["E2"] != "" {
+			t.Errorf("new subscribers, pending since created: %v %v", got, err)
 		}
 		if err := tx.SetSubscriberStatus(ctx, "g1", "E1", model.StatusSynced, nil, "acked", ""); err != nil {
 			return err
@@ -50,9 +50,9 @@ func TestTransmitTx(t *testing.T) {
 	}
 	save(map[string]string{"E1": "b", "E2": "a"}) // E1 changed: synced → pending
 	err = s.Update(ctx, func(txi Tx) error {
-		from, err := txi.(TransmitTx).StatusBeforePending(ctx, "g1", "E1")
-		if err != nil || from != model.StatusSynced {
-			t.Errorf("before pending: %q %v", from, err)
+		got, err := txi.(TransmitTx).PendingSubscribers(ctx, "g1")
+		if err != nil || len(got) != 2 || got["E1"] != model.StatusSynced || got["E2"] != "" {
+			t.Errorf("E1 pending again after synced, E2 pending since created: %v %v", got, err)
 		}
 		return nil
 	})

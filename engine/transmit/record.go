@@ -201,26 +201,26 @@ func (t *Transmitter) advance(ctx context.Context, tx store.TransmitTx, g *store
 // held before, or synced when they never held one: nothing of theirs
 // waits for the carrier.
 func settlePending(ctx context.Context, tx store.TransmitTx, groupID string, sent map[string]bool, reason, source string) error {
-	statuses, err := tx.SubscriberStatuses(ctx, groupID)
+	pending, err := tx.PendingSubscribers(ctx, groupID)
 	if err != nil {
 		return err
 	}
-	var unsent []string
-	for ext, st := range statuses {
-		if st == model.StatusPending && !sent[ext] {
-			unsent = append(unsent, ext)
+	var submitted, synced []string
+	for ext, before := range pending {
+		switch {
+		case sent[ext]:
+		case before == model.StatusSubmitted:
+			submitted = append(submitted, ext)
+		default:
+			synced = append(synced, ext)
 		}
 	}
-	slices.Sort(unsent) // events in subscriber order
-	for _, ext := range unsent {
-		to, err := tx.StatusBeforePending(ctx, groupID, ext)
-		if err != nil {
-			return err
-		}
-		if to != model.StatusSubmitted {
-			to = model.StatusSynced
-		}
-		if err := tx.SetSubscriberStatus(ctx, groupID, ext, to, nil, reason, source); err != nil {
+	for _, to := range []struct {
+		status model.Status
+		exts   []string
+	}{{model.StatusSubmitted, submitted}, {model.StatusSynced, synced}} {
+		slices.Sort(to.exts) // events in subscriber order
+		if err := tx.SetSubscribersStatus(ctx, groupID, to.exts, to.status, reason, source); err != nil {
 			return err
 		}
 	}

@@ -222,9 +222,11 @@ func (c *compiler) column(item ast.Node) {
 	c.targetLine[f.target] = line
 	c.m.has[f.target] = true
 	f.decl = len(c.m.fields)
+	f.pure = len(f.steps) > 0
 	for _, s := range f.steps {
-		if s.op == opExpr && s.usesRow {
-			c.m.usesRow = true
+		if s.op == opExpr {
+			f.pure = false
+			c.m.usesRow = c.m.usesRow || s.usesRow
 		}
 	}
 	c.m.fields = append(c.m.fields, f)
@@ -346,6 +348,7 @@ func (c *compiler) date(n ast.Node) step {
 			continue
 		}
 		s.layouts = append(s.layouts, gl)
+		s.numeric = append(s.numeric, compileNumeric(gl))
 		shown = append(shown, showLayout(l))
 	}
 	if len(layouts) == 0 {

@@ -48,6 +48,9 @@ type field struct {
 	required bool
 	optional bool
 	decl     int // position in the file's columns list
+	// pure: the field has steps and none is an expression, so its value
+	// is a function of its cell alone (see Plan.memo).
+	pure bool
 }
 
 // declared returns the fields in the order the mapping file lists them.

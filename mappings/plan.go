@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/expr-lang/expr/vm"
 	"github.com/onboard/onboard/engine/model"
@@ -45,6 +46,18 @@ type Plan struct {
 	env      exprEnv
 	rec      []string
 	rowBuilt bool
+
+	// memo holds, per field whose steps are pure (no expression), the last
+	// cell it mapped and the result: a census repeats the group's, the
+	// location's and the plans' cells on row after row.
+	memo     []memo
+	unmapped []Target // targets no field writes, cleared by Map
+}
+
+// memo is a field's last cell and its value after the steps.
+type memo struct {
+	in, out string
+	ok      bool
 }
 
 // Bind matches the mapping's columns to a file's header (names matched
@@ -85,6 +98,16 @@ func (m *Mapping) Bind(header []string) (*Plan, error) {
 	}
 	if m.usesRow {
 		p.env.Row = make(map[string]string, len(header))
+	}
+	p.memo = make([]memo, len(m.fields))
+	var written [NumTargets]bool
+	for i := range m.fields {
+		written[m.fields[i].target] = true
+	}
+	for t := range written {
+		if !written[t] {
+			p.unmapped = append(p.unmapped, Target(t))
+		}
 	}
 	return p, nil
 }
@@ -173,11 +196,32 @@ func (p *Plan) Key(rec []string) string {
 	return v
 }
 
+// KeyColumn returns the header column the group key is read from and
+// whether the key depends on that cell alone (its steps hold no
+// expression, which could read other cells): then Key gives the same key
+// for any two records with the same cell there. col is -1 when the key
+// depends on no cell (a constant, or no group key).
+func (p *Plan) KeyColumn() (col int, alone bool) {
+	if p.m.groupKey < 0 {
+		return -1, true
+	}
+	for _, s := range p.m.fields[p.m.groupKey].steps {
+		if s.op == opExpr {
+			return p.cols[p.m.groupKey], false
+		}
+	}
+	return p.cols[p.m.groupKey], true
+}
+
 // Map maps one record into row. Fields of subscriber-only targets are not
 // read on a dependent's row. rec may be shorter than the header (its
 // missing cells read as blank).
 func (p *Plan) Map(rec []string, row *Row) {
-	row.Values = [NumTargets]string{}
+	// Every field writes its target's value (a skipped one is cleared
+	// below): clearing the rest is clearing all.
+	for _, t := range p.unmapped {
+		row.Values[t] = ""
+	}
 	for i := range row.Column {
 		row.Column[i] = -1
 	}
@@ -190,6 +234,7 @@ func (p *Plan) Map(rec []string, row *Row) {
 	row.Subscriber = p.subscriberRow(row)
 	for i := p.m.nStructural; i < len(fs); i++ {
 		if !row.Subscriber && targets[fs[i].target].scope == scopeSubscriber {
+			row.Values[fs[i].target] = ""
 			continue
 		}
 		p.mapField(i, rec, row)
@@ -252,24 +297,56 @@ func (p *Plan) value(i int, rec []string) (v string, col int, err error) {
 	if col >= 0 && col < len(rec) {
 		v = rec[col]
 		if p.m.trimCells {
-			v = strings.TrimSpace(v)
+			v = trimCell(v)
 		}
 	}
-	for si := range f.steps {
-		s := &f.steps[si]
-		if v == "" && s.op != opExpr {
-			continue
+	if f.pure {
+		mm := &p.memo[i]
+		if mm.ok && mm.in == v {
+			v = mm.out
+		} else {
+			in := v
+			if v, err = p.steps(f, v); err != nil {
+				return v, col, err
+			}
+			*mm = memo{in: in, out: v, ok: true}
 		}
-		out, serr := s.apply(v, p)
-		if serr != nil {
-			return v, col, serr
-		}
-		v = out
+	} else if v, err = p.steps(f, v); err != nil {
+		return v, col, err
 	}
 	if v == "" {
 		v = f.def
 	}
 	return v, col, nil
+}
+
+// trimCell is strings.TrimSpace without the call for a cell that starts
+// and ends with a printable ASCII character.
+func trimCell(v string) string {
+	if v == "" {
+		return v
+	}
+	if a, b := v[0], v[len(v)-1]; a > ' ' && a < utf8.RuneSelf && b > ' ' && b < utf8.RuneSelf {
+		return v
+	}
+	return strings.TrimSpace(v)
+}
+
+// steps runs a field's steps on v: on a blank value only expressions. On
+// a step error it returns the value as it was before the step.
+func (p *Plan) steps(f *field, v string) (string, error) {
+	for si := range f.steps {
+		s := &f.steps[si]
+		if v == "" && s.op != opExpr {
+			continue
+		}
+		out, err := s.apply(v, p)
+		if err != nil {
+			return v, err
+		}
+		v = out
+	}
+	return v, nil
 }
 
 // eval runs an expression step.

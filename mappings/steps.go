@@ -54,6 +54,7 @@ type step struct {
 	left  bool
 	// date: Go layouts and how to name them to a partner
 	layouts []string
+	numeric []numericLayout // per layout: its hand-written parser, or nil
 	shown   string
 	// values: lookup by exact key, then by lower-case key
 	table    map[string]string
@@ -93,7 +94,19 @@ func (s *step) apply(v string, p *Plan) (string, error) {
 		}
 		return v + fill, nil
 	case opDate:
-		for _, l := range s.layouts {
+		for i, l := range s.layouts {
+			if i < len(s.numeric) && s.numeric[i] != nil {
+				nl := s.numeric[i]
+				y, m, d, ok := nl.parse(v)
+				switch {
+				case !ok:
+					continue
+				case isISODate(v, y, m, d):
+					return v, nil // already canonical: no new string
+				}
+				var buf [10]byte
+				return string(appendISODate(buf[:0], y, m, d)), nil
+			}
 			if t, err := time.Parse(l, v); err == nil {
 				var buf [16]byte
 				out := t.AppendFormat(buf[:0], time.DateOnly)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
@@ -39,8 +40,12 @@ type CarrierSpec struct {
 type Carrier struct {
 	id         string
 	delimiters string
-	plans      map[string]string // plan id → product line
-	rules      map[string][]rule // on → rules, in configured order
+	// delimSet marks the delimiters' bytes when every delimiter is ASCII
+	// (delimASCII), so text checks scan a value once.
+	delimSet   [256]bool
+	delimASCII bool
+	plans      map[string]string        // plan id → product line
+	rules      [len(ruleTargets)][]rule // by target (ruleIndex), in configured order
 }
 
 type rule struct {
@@ -59,6 +64,19 @@ const (
 
 // RuleTargets lists the values RuleSpec.On may take.
 var RuleTargets = []string{OnGroup, OnLocation, OnSubscriber, OnDependent, OnEnrollment}
+
+// ruleTargets are the targets in Carrier.rules order.
+var ruleTargets = [...]string{OnGroup, OnLocation, OnSubscriber, OnDependent, OnEnrollment}
+
+// ruleIndex returns the index of a rule target in ruleTargets, or -1.
+func ruleIndex(target string) int {
+	for i, t := range ruleTargets {
+		if t == target {
+			return i
+		}
+	}
+	return -1
+}
 
 // ruleVars says which variables an expression may use for each target; the
 // others are nil when the rule runs.
@@ -155,7 +173,14 @@ func NewCarrier(spec CarrierSpec) (*Carrier, error) {
 		id:         spec.ID,
 		delimiters: spec.Delimiters,
 		plans:      make(map[string]string, len(spec.Plans)),
-		rules:      map[string][]rule{},
+		delimASCII: true,
+	}
+	for i := 0; i < len(spec.Delimiters); i++ {
+		if b := spec.Delimiters[i]; b < utf8.RuneSelf {
+			c.delimSet[b] = true
+		} else {
+			c.delimASCII = false
+		}
 	}
 	for _, p := range spec.Plans {
 		c.plans[p.ID] = p.ProductLine
@@ -172,7 +197,8 @@ func NewCarrier(spec CarrierSpec) (*Carrier, error) {
 			errs = append(errs, &RuleError{Index: i, Field: "expr", Err: err})
 			continue
 		}
-		c.rules[rs.On] = append(c.rules[rs.On], rule{RuleSpec: rs, prog: prog})
+		i := ruleIndex(rs.On)
+		c.rules[i] = append(c.rules[i], rule{RuleSpec: rs, prog: prog})
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -230,12 +256,13 @@ func (c *Carrier) Delimiters() string { return c.delimiters }
 
 // runRules evaluates the rules on target with e and reports each failure
 // under base, the entity's canonical path.
-func (v *checker) runRules(target string, e *env, entity any, base string) {
+func (v *checker) runRules(target string, e *env, value any, base entity) {
 	if v.c == nil {
 		return
 	}
-	for i := range v.c.rules[target] {
-		r := &v.c.rules[target][i]
+	rules := v.c.rules[ruleIndex(target)]
+	for i := range rules {
+		r := &rules[i]
 		out, err := v.vm.Run(r.prog, e)
 		if err != nil {
 			if errors.Is(err, errEmptyDate) {
@@ -244,9 +271,9 @@ func (v *checker) runRules(target string, e *env, entity any, base string) {
 		} else if ok, _ := out.(bool); ok {
 			continue
 		}
-		param := base
+		param := base.String()
 		if r.Parameter != "" {
-			param = base + "." + r.Parameter
+			param = base.field(r.Parameter)
 		}
 		msg := r.Message
 		if msg == "" {
@@ -263,7 +290,7 @@ func (v *checker) runRules(target string, e *env, entity any, base string) {
 			}
 		}
 		v.errs = append(v.errs, model.Error{ErrorType: model.ErrCarrierRule, Message: msg,
-			Parameter: param, Value: fieldValue(entity, r.Parameter)})
+			Parameter: param, Value: fieldValue(value, r.Parameter)})
 	}
 }
 

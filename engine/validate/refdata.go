@@ -25,9 +25,25 @@ var stateFIPS = map[string]string{
 // StateFIPS returns the 2-digit FIPS code of a US postal state code
 // (case-insensitive) and whether the code is known.
 func StateFIPS(state string) (string, bool) {
+	if len(state) == 2 {
+		// Two ASCII letters, in either case: an array index.
+		a, b := state[0]|0x20, state[1]|0x20
+		if 'a' <= a && a <= 'z' && 'a' <= b && b <= 'z' {
+			f := stateByLetters[int(a-'a')*26+int(b-'a')]
+			return f, f != ""
+		}
+	}
 	f, ok := stateFIPS[strings.ToUpper(state)]
 	return f, ok
 }
+
+// stateByLetters is stateFIPS indexed by its codes' letters (AA, AB, ...).
+var stateByLetters = func() (t [26 * 26]string) {
+	for code, f := range stateFIPS {
+		t[int(code[0]-'A')*26+int(code[1]-'A')] = f
+	}
+	return t
+}()
 
 // feinPrefixes are the EIN prefixes the IRS assigns (by campus, including
 // the internet and SBA prefixes): 01–06, 10–16, 20–27, 30–48, 50–68, 71–77,
@@ -105,17 +121,33 @@ const dateLayout = "2006-01-02"
 // exist (2017-02-29). It is hand-written because validation parses every
 // date of every member, and time.Parse is several times slower.
 func parseDate(s string) (time.Time, error) {
-	if len(s) != len(dateLayout) || s[4] != '-' || s[7] != '-' ||
-		!allDigits(s[:4]) || !allDigits(s[5:7]) || !allDigits(s[8:]) {
-		return time.Time{}, errFormat
-	}
-	y, _ := strconv.Atoi(s[:4]) // cannot fail: checked digits
-	m := int(s[5]-'0')*10 + int(s[6]-'0')
-	d := int(s[8]-'0')*10 + int(s[9]-'0')
-	if m < 1 || m > 12 || d < 1 || d > daysIn(y, time.Month(m)) {
+	y, m, d, ok := splitDate(s)
+	if !ok {
 		return time.Time{}, errFormat
 	}
 	return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC), nil
+}
+
+// validDate reports whether parseDate accepts s, without making a time.
+func validDate(s string) bool {
+	_, _, _, ok := splitDate(s)
+	return ok
+}
+
+// splitDate returns the year, month and day of a real calendar date
+// written YYYY-MM-DD.
+func splitDate(s string) (y, m, d int, ok bool) {
+	if len(s) != len(dateLayout) || s[4] != '-' || s[7] != '-' ||
+		!allDigits(s[:4]) || !allDigits(s[5:7]) || !allDigits(s[8:]) {
+		return 0, 0, 0, false
+	}
+	y, _ = strconv.Atoi(s[:4]) // cannot fail: checked digits
+	m = int(s[5]-'0')*10 + int(s[6]-'0')
+	d = int(s[8]-'0')*10 + int(s[9]-'0')
+	if m < 1 || m > 12 || d < 1 || d > daysIn(y, time.Month(m)) {
+		return 0, 0, 0, false
+	}
+	return y, m, d, true
 }
 
 func daysIn(y int, m time.Month) int {

@@ -49,13 +49,16 @@ type checker struct {
 // the entity as a message names it ("The subscriber's"). The parameter path
 // and the label are joined only when an error is reported, which keeps a
 // clean group (the common case) free of string building.
-type at struct{ base, field, owner string }
+type at struct {
+	base         entity
+	field, owner string
+}
 
 func (a at) param() string {
 	if a.field == "" {
-		return a.base
+		return a.base.String()
 	}
-	return a.base + "." + a.field
+	return a.base.field(a.field)
 }
 
 func (a at) label() string {
@@ -110,7 +113,7 @@ func clipText(s string) string {
 // delimiters, and fits its X12 element. It reports whether the value is present and clean, so format
 // checks can follow.
 func (v *checker) text(a at, value string, required bool, k kind) bool {
-	if strings.TrimSpace(value) == "" {
+	if isBlank(value) {
 		if required {
 			v.add(model.ErrParameterRequired, a.param(), "", a.label()+" is required.")
 		}
@@ -122,8 +125,17 @@ func (v *checker) text(a at, value string, required bool, k kind) bool {
 			"%s must be at most %d characters; it has %d.", a.label(), maxText, utf8.RuneCountInString(value)))
 		return false
 	}
+	// One pass finds the first control character and the first of the
+	// carrier's (ASCII) delimiters; a control character is reported first
+	// wherever it is.
+	delims := &noDelimiters
+	if v.c != nil {
+		delims = &v.c.delimSet
+	}
+	delim := -1
 	for i := 0; i < len(value); i++ {
-		if b := value[i]; b < 0x20 || b == 0x7f {
+		b := value[i]
+		if b < 0x20 || b == 0x7f {
 			// No carrier format carries them (the X12 writer refuses
 			// them), and they garble reports and terminals.
 			v.add(model.ErrParameterInvalid, a.param(), shown(value, k), fmt.Sprintf(
@@ -131,9 +143,16 @@ func (v *checker) text(a at, value string, required bool, k kind) bool {
 				a.label(), b))
 			return false
 		}
+		if delim < 0 && delims[b] {
+			delim = i
+		}
 	}
 	if v.c != nil && v.c.delimiters != "" {
-		if i := strings.IndexAny(value, v.c.delimiters); i >= 0 {
+		i := delim
+		if !v.c.delimASCII {
+			i = strings.IndexAny(value, v.c.delimiters)
+		}
+		if i >= 0 {
 			_, size := utf8.DecodeRuneInString(value[i:])
 			v.add(model.ErrParameterInvalid, a.param(), shown(value, k), fmt.Sprintf(
 				"%s must not contain the character '%s', which the carrier's X12 files use as a delimiter.",
@@ -142,6 +161,24 @@ func (v *checker) text(a at, value string, required bool, k kind) bool {
 		}
 	}
 	return v.fitsX12(a, value, k) // x12limits.go
+}
+
+// noDelimiters is the delimiter set of a carrier without delimiters.
+var noDelimiters [256]bool
+
+// isBlank reports whether strings.TrimSpace(s) == "", without trimming
+// when s starts with a printable ASCII character.
+func isBlank(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ' ' || (c >= '\t' && c <= '\r'):
+		case c < utf8.RuneSelf:
+			return false
+		default:
+			return strings.TrimSpace(s[i:]) == ""
+		}
+	}
+	return true
 }
 
 // enum checks a field against its allowed values.
@@ -162,7 +199,7 @@ func (v *checker) date(a at, value string, required bool) string {
 	if !v.text(a, value, required, plain) {
 		return ""
 	}
-	if _, err := parseDate(value); err != nil {
+	if !validDate(value) {
 		v.add(model.ErrParameterInvalid, a.param(), value,
 			a.label()+" must be a real calendar date written YYYY-MM-DD, such as 2027-01-01.")
 		return ""

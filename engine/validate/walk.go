@@ -15,10 +15,11 @@ import (
 func (v *checker) group(g *model.Group) {
 	v.env.Group = g
 	const who = "The group's"
-	v.text(at{"group", "external_identifier", who}, g.ExternalIdentifier, true, plain)
+	v.text(at{groupPath(), "external_identifier", who}, g.ExternalIdentifier, true, plain)
 
 	em := &g.Employer
-	const base, emp = "group.employer", "The employer's"
+	const emp = "The employer's"
+	base := employerPath()
 	v.text(at{base, "organization_name", emp}, em.OrganizationName, true, plain)
 	if a := (at{base, "fein", emp}); v.text(a, em.FEIN, true, fein) {
 		d, err := NormalizeFEIN(em.FEIN)
@@ -57,11 +58,11 @@ func (v *checker) group(g *model.Group) {
 		v.subscriber(&g.Subscribers[i], locs, members)
 	}
 	v.env = env{Group: g, Today: v.env.Today}
-	v.runRules(OnGroup, &v.env, g, model.PathGroup)
+	v.runRules(OnGroup, &v.env, g, groupPath())
 }
 
 func (v *checker) location(l *model.Location, primary bool, seen map[string]bool) {
-	base := model.LocationPath(l.ExternalIdentifier, primary)
+	base := locationPath(l.ExternalIdentifier, primary)
 	const who = "The location's"
 	if a := (at{base, "external_identifier", who}); v.text(a, l.ExternalIdentifier, true, plain) {
 		if seen[l.ExternalIdentifier] {
@@ -71,14 +72,14 @@ func (v *checker) location(l *model.Location, primary bool, seen map[string]bool
 		seen[l.ExternalIdentifier] = true
 	}
 	v.enum(at{base, "type", who}, l.Type, false, model.LocationTypes)
-	v.address(base+".employer_address", &l.EmployerAddress, true, "The location's")
+	v.address(base.below(".employer_address"), &l.EmployerAddress, true, "The location's")
 	v.env = env{Group: v.env.Group, Location: l, Today: v.env.Today}
 	v.runRules(OnLocation, &v.env, l, base)
 }
 
 // address checks a US address. An optional address left entirely empty is
 // fine; once any part is given, the parts a mailing needs are required.
-func (v *checker) address(base string, a *model.Address, required bool, owner string) {
+func (v *checker) address(base entity, a *model.Address, required bool, owner string) {
 	if !required && *a == (model.Address{}) {
 		return
 	}
@@ -124,14 +125,14 @@ func (v *checker) member(a at, id string, seen map[string]string, what string) {
 	seen[id] = what
 }
 
-func (v *checker) person(base, owner, first, middle, last string) {
+func (v *checker) person(base entity, owner, first, middle, last string) {
 	v.text(at{base, "first_name", owner}, first, true, plain)
 	v.text(at{base, "middle_name", owner}, middle, false, plain)
 	v.text(at{base, "last_name", owner}, last, true, plain)
 }
 
 func (v *checker) subscriber(s *model.Subscriber, locs map[string]bool, members map[string]string) {
-	base := model.SubscriberPath(s.ExternalIdentifier)
+	base := subscriberPath(s.ExternalIdentifier)
 	const who = "The subscriber's"
 	if a := (at{base, "external_identifier", who}); v.text(a, s.ExternalIdentifier, true, plain) {
 		v.member(a, s.ExternalIdentifier, members, "subscriber")
@@ -147,18 +148,18 @@ func (v *checker) subscriber(s *model.Subscriber, locs map[string]bool, members 
 	v.birthDate(at{base, "birth_date", who}, s.BirthDate)
 	v.enum(at{base, "gender", who}, s.Gender, false, model.Genders)
 	if s.ResidentialAddress != nil {
-		v.address(base+".residential_address", s.ResidentialAddress, false, "The subscriber's residential")
+		v.address(base.below(".residential_address"), s.ResidentialAddress, false, "The subscriber's residential")
 	}
 	if ed := s.EmploymentDetails; ed != nil {
-		p, who := base+".employment_details", "The subscriber's employment"
+		p, who := base.below(".employment_details"), "The subscriber's employment"
 		v.date(at{p, "start_date", who}, ed.StartDate, false)
 		v.enum(at{p, "status", who}, ed.Status, false, model.EmploymentStatus)
 		if ed.AnnualEarnings < 0 {
-			v.add(model.ErrParameterInvalid, p+".annual_earnings", strconv.FormatInt(ed.AnnualEarnings, 10),
+			v.add(model.ErrParameterInvalid, p.field("annual_earnings"), strconv.FormatInt(ed.AnnualEarnings, 10),
 				"The subscriber's annual_earnings must not be negative.")
 		}
 		if ed.HoursPerWeek < 0 || ed.HoursPerWeek > 168 {
-			v.add(model.ErrParameterInvalid, p+".hours_per_week", strconv.FormatFloat(ed.HoursPerWeek, 'f', -1, 64),
+			v.add(model.ErrParameterInvalid, p.field("hours_per_week"), strconv.FormatFloat(ed.HoursPerWeek, 'f', -1, 64),
 				"The subscriber's hours_per_week must be between 0 and 168.")
 		}
 	}
@@ -178,7 +179,7 @@ func (v *checker) subscriber(s *model.Subscriber, locs map[string]bool, members 
 // enrollment checks one enrollment and returns enrolled with its product
 // line added.
 func (v *checker) enrollment(s *model.Subscriber, en *model.Enrollment, enrolled []string) []string {
-	base := model.EnrollmentPath(s.ExternalIdentifier, en.ProductLine)
+	base := enrollmentPath(s.ExternalIdentifier, en.ProductLine)
 	const who = "The enrollment's"
 	if a := (at{base, "product_line", who}); v.enum(a, en.ProductLine, true, model.ProductLines) {
 		if slices.Contains(enrolled, en.ProductLine) {
@@ -203,7 +204,7 @@ func (v *checker) enrollment(s *model.Subscriber, en *model.Enrollment, enrolled
 	v.enum(at{base, "coverage_level", who}, en.CoverageLevel, false, model.CoverageLevels)
 	start := v.date(at{base, "start_date", who}, en.StartDate, true)
 	if end := v.date(at{base, "end_date", who}, en.EndDate, false); end != "" && start != "" && end < start {
-		v.add(model.ErrParameterInvalid, base+".end_date", end, fmt.Sprintf(
+		v.add(model.ErrParameterInvalid, base.field("end_date"), end, fmt.Sprintf(
 			"The enrollment's end_date %s is before its start_date %s; coverage must end on or after the day it starts.", end, start))
 	}
 	v.env = env{Group: v.env.Group, Subscriber: s, Enrollment: en, Today: v.env.Today}
@@ -212,7 +213,7 @@ func (v *checker) enrollment(s *model.Subscriber, en *model.Enrollment, enrolled
 }
 
 func (v *checker) dependent(s *model.Subscriber, d *model.Dependent, enrolled []string, members map[string]string) {
-	base := model.DependentPath(s.ExternalIdentifier, d.ExternalIdentifier)
+	base := dependentPath(s.ExternalIdentifier, d.ExternalIdentifier)
 	const who = "The dependent's"
 	if a := (at{base, "external_identifier", who}); v.text(a, d.ExternalIdentifier, true, plain) {
 		v.member(a, d.ExternalIdentifier, members, "dependent")

@@ -2,7 +2,6 @@ package validate
 
 import (
 	"fmt"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/onboard/onboard/engine/model"
@@ -15,18 +14,30 @@ type x12Limit struct {
 	max     int
 }
 
-// x12Limits maps a field's JSON name to its 834 element. A value longer
-// than the element would reach the carrier and be refused there (a 999
-// rejection of the whole transaction set), so it is refused here first.
-var x12Limits = map[string]x12Limit{
-	"last_name":           {"NM103", 60},
-	"first_name":          {"NM104", 35},
-	"middle_name":         {"NM105", 25},
-	"address_line_1":      {"N301", 55},
-	"address_line_2":      {"N302", 55},
-	"city":                {"N401", 30},
-	"organization_name":   {"N102", 60},
-	"external_identifier": {"REF02", 50},
+// x12LimitOf returns the 834 element a field (by JSON name) is written to.
+// A value longer than the element would reach the carrier and be refused
+// there (a 999 rejection of the whole transaction set), so it is refused
+// here first. A switch, not a map: it runs for every text value.
+func x12LimitOf(field string) (x12Limit, bool) {
+	switch field {
+	case "last_name":
+		return x12Limit{"NM103", 60}, true
+	case "first_name":
+		return x12Limit{"NM104", 35}, true
+	case "middle_name":
+		return x12Limit{"NM105", 25}, true
+	case "address_line_1":
+		return x12Limit{"N301", 55}, true
+	case "address_line_2":
+		return x12Limit{"N302", 55}, true
+	case "city":
+		return x12Limit{"N401", 30}, true
+	case "organization_name":
+		return x12Limit{"N102", 60}, true
+	case "external_identifier":
+		return x12Limit{"REF02", 50}, true
+	}
+	return x12Limit{}, false
 }
 
 // countedOnly lists the fields whose length error does not echo the value:
@@ -41,9 +52,9 @@ func (v *checker) fitsX12(a at, value string, k kind) bool {
 	if v.c == nil || v.c.delimiters == "" {
 		return true
 	}
-	lim, ok := x12Limits[a.field]
-	if !ok || (a.field == "external_identifier" && isLocationPath(a.base)) {
-		return true
+	lim, ok := x12LimitOf(a.field)
+	if !ok || len(value) <= lim.max || (a.field == "external_identifier" && a.base.isLocation()) {
+		return true // no more characters than bytes
 	}
 	n := utf8.RuneCountInString(value)
 	if n <= lim.max {
@@ -57,10 +68,4 @@ func (v *checker) fitsX12(a at, value string, k kind) bool {
 		"%s is %d characters; carrier %s's X12 files allow at most %d (%s), so shorten it.",
 		a.label(), n, v.c.id, lim.max, lim.element))
 	return false
-}
-
-// isLocationPath reports whether base is a location's path (see
-// model.LocationPath).
-func isLocationPath(base string) bool {
-	return base == model.LocationPath("", true) || strings.HasPrefix(base, "group.secondary_locations[")
 }

@@ -1,6 +1,10 @@
 package model
 
-import "strings"
+import (
+	"encoding/json"
+	"iter"
+	"strings"
+)
 
 // Canonical parameter paths (DESIGN.md §5). Subscribers and dependents are
 // addressed by external identifier, not index:
@@ -42,15 +46,39 @@ type SourcedGroup struct {
 	Line int
 	// Sources maps a canonical parameter path to where it was read.
 	Sources map[string]Source
+	// Index, when set, knows the sources of further paths and is asked only
+	// when an error needs locating: a census reader records a line and a
+	// column index per row instead of a map entry and a path per value.
+	// SourceOf, AllSources and the JSON form see Sources and Index as one.
+	Index SourceIndex `json:"-"`
 	// Errors are problems found while reading (before validation).
 	Errors []Error
+}
+
+// SourceIndex is a compact record of where a group's values came from.
+type SourceIndex interface {
+	// Source returns the source of exactly path (no ancestor), if recorded.
+	Source(path string) (Source, bool)
+	// All yields every recorded path and its source.
+	All() iter.Seq2[string, Source]
+}
+
+// source returns the source recorded for exactly path.
+func (s *SourcedGroup) source(path string) (Source, bool) {
+	if src, ok := s.Sources[path]; ok {
+		return src, true
+	}
+	if s.Index != nil {
+		return s.Index.Source(path)
+	}
+	return Source{}, false
 }
 
 // SourceOf returns where param came from: the entry for the path itself or,
 // failing that, for its nearest ancestor; else the group's first line.
 func (s *SourcedGroup) SourceOf(param string) *Source {
 	for p := param; p != ""; {
-		if src, ok := s.Sources[p]; ok {
+		if src, ok := s.source(p); ok {
 			return &src
 		}
 		i := strings.LastIndexAny(p, ".[")
@@ -63,6 +91,32 @@ func (s *SourcedGroup) SourceOf(param string) *Source {
 		return &Source{File: s.File, Line: s.Line}
 	}
 	return nil
+}
+
+// AllSources returns every recorded source by path: Sources and Index's
+// entries in one map. Without an Index it is Sources itself (do not modify
+// it); with one it is built on each call, for inspection and tests.
+func (s *SourcedGroup) AllSources() map[string]Source {
+	if s.Index == nil {
+		return s.Sources
+	}
+	all := make(map[string]Source, len(s.Sources))
+	for p, src := range s.Index.All() {
+		all[p] = src
+	}
+	for p, src := range s.Sources {
+		all[p] = src
+	}
+	return all
+}
+
+// MarshalJSON writes the group with Sources holding AllSources, so the
+// JSON form does not depend on how the reader recorded them.
+func (s SourcedGroup) MarshalJSON() ([]byte, error) {
+	type plain SourcedGroup // without this method
+	p := plain(s)
+	p.Sources = s.AllSources()
+	return json.Marshal(p)
 }
 
 // Locate fills in the Source of each error that has none.

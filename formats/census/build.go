@@ -10,44 +10,77 @@ import (
 
 // builder assembles one group from its rows.
 type builder struct {
-	r  *Reader
-	sg *model.SourcedGroup
-	g  *model.Group
+	r   *Reader
+	sg  *model.SourcedGroup
+	g   *model.Group
+	src *sourceIndex // where member and group values came from
 
 	groupLine [m.NumTargets]int // line that set each group value
-	locs      map[string]int    // location id → -1 primary, else secondary index
-	locLine   map[string]int    // location id → line that first named it
-	members   map[string]int    // member id → line first seen
-	subs      map[string]int    // subscriber id → index in g.Subscribers
-	deps      []pendingDep
+	sc        *scratch          // the group's subscribers and dependents while read
+
+	// Slabs the members' parts are cut from: a few allocations per group
+	// instead of several per member.
+	addrs   slab[model.Address]
+	jobs    slab[model.EmploymentDetails]
+	enrolls slab[model.Enrollment]
+	lines   slab[string]
+}
+
+// scratch is where a Reader builds a group's subscribers and dependents:
+// reused from group to group, so each group allocates them once, at their
+// final size, when they are copied out (finish).
+type scratch struct {
+	subs    []model.Subscriber
+	deps    []model.Dependent
+	pending []pendingDep
+	counts  []int32
 }
 
 // pendingDep is a dependent waiting for all rows to be read: its
 // subscriber's row may come later.
 type pendingDep struct {
-	dep    model.Dependent
+	dep    int32 // index in scratch.deps
+	sub    int32 // index of its subscriber, set by finish; -1 none
 	ref    string
 	line   int
 	column string
 }
 
-func newBuilder(r *Reader, key string, line, rows int) *builder {
-	// Sized from the row count: growing a map of thousands of paths costs
-	// more than the paths themselves.
-	g := &model.Group{ExternalIdentifier: key, Subscribers: make([]model.Subscriber, 0, rows)}
-	return &builder{
-		r:       r,
-		g:       g,
-		sg:      &model.SourcedGroup{Group: g, File: r.file, Line: line, Sources: make(map[string]model.Source, rows*r.plan.Width()*5/8)},
-		locs:    map[string]int{},
-		locLine: map[string]int{},
-		members: map[string]int{},
-		subs:    map[string]int{},
-	}
+// slab hands out elements of T from chunks that double from 4 to 64
+// elements, so a group of one member allocates little and a large one a
+// chunk per 64 elements.
+type slab[T any] struct {
+	free  []T
+	chunk int
 }
 
-func (b *builder) source(line int, col int32) model.Source {
-	return model.Source{File: b.r.file, Line: line, Column: b.r.plan.Header(int(col))}
+const slabChunk = 64
+
+// take returns n zero elements, as a slice whose capacity is its length
+// (an append by the caller copies rather than overwriting a neighbour).
+func (s *slab[T]) take(n int) []T {
+	if n > slabChunk {
+		return make([]T, n)
+	}
+	if len(s.free) < n {
+		s.chunk = min(max(2*s.chunk, 4), slabChunk)
+		s.free = make([]T, max(s.chunk, n))
+	}
+	out := s.free[:n:n]
+	s.free = s.free[n:]
+	return out
+}
+
+func newBuilder(r *Reader, key string, line, rows int) *builder {
+	g := &model.Group{ExternalIdentifier: key, Subscribers: r.scratch.subs[:0]}
+	src := newSourceIndex(r, rows)
+	return &builder{
+		r:   r,
+		g:   g,
+		src: src,
+		sg:  &model.SourcedGroup{Group: g, File: r.file, Line: line, Index: src},
+		sc:  &r.scratch,
+	}
 }
 
 func (b *builder) errorf(t model.ErrorType, param string, line int, column string, value, format string, args ...any) {
@@ -69,51 +102,40 @@ func (b *builder) add(rec []string, line int) {
 
 	mp := b.r.plan.Mapping()
 	id, ref := v[m.MemberExternalID], v[m.MemberSubscriber]
-	var base string // the member's canonical path
-	switch {
-	case !mp.Has(m.MemberExternalID) || id == "":
+	if !mp.Has(m.MemberExternalID) || id == "" {
 		// A row without a member carries group (and location) values only.
+		loc := noLocation
 		if row.Subscriber {
-			b.location(row, line)
+			loc = b.location(row, line)
 		}
-		b.cellErrors(row, line, "", "")
-		return
-	case row.Subscriber:
-		base = model.SubscriberPath(id)
-	default:
-		base = model.DependentPath(ref, id)
-	}
-	locPath := ""
-	if row.Subscriber {
-		locPath = b.location(row, line)
-	}
-	b.cellErrors(row, line, base, locPath)
-	if first, dup := b.members[id]; dup {
-		b.errorf(model.ErrParameterDuplicate, base, line, b.header(row, m.MemberExternalID), id,
-			"Member %s appears twice in group %s (first on line %d); send each member once.", id, b.g.ExternalIdentifier, first)
+		b.cellErrors(row, line, nil, loc)
 		return
 	}
-	b.members[id] = line
-	b.sg.Sources[base] = model.Source{File: b.r.file, Line: line}
-	b.sourcesOf(row, line, base, memberTargets)
+	ms := memberSrc{id: id, line: line, sub: row.Subscriber, plFirst: -1}
+	if !row.Subscriber {
+		ms.ref = ref
+	}
+	loc := noLocation
 	if row.Subscriber {
-		b.subscriber(row, line, id, ref, base)
+		loc = b.location(row, line)
+	}
+	b.cellErrors(row, line, &ms, loc)
+	if i, dup := b.src.byID[id]; dup {
+		b.errorf(model.ErrParameterDuplicate, ms.basePath(), line, b.header(row, m.MemberExternalID), id,
+			"Member %s appears twice in group %s (first on line %d); send each member once.", id, b.g.ExternalIdentifier, b.src.members[i].line)
+		return
+	}
+	msr := b.src.add(ms, b.r.colsOf(&row.Column))
+	if row.Subscriber {
+		b.subscriber(row, line, msr)
 	} else {
-		b.dependent(row, line, id, ref, base)
+		b.dependent(row, line, msr)
 	}
 }
 
 // header returns the header of the column that gave t.
 func (b *builder) header(row *m.Row, t m.Target) string {
 	return b.r.plan.Header(int(row.Column[t]))
-}
-
-func (b *builder) sourcesOf(row *m.Row, line int, base string, ts []m.Target) {
-	for _, t := range ts {
-		if c := row.Column[t]; c >= 0 {
-			b.sg.Sources[base+t.Suffix()] = b.source(line, c)
-		}
-	}
 }
 
 // setGroup sets the group's values; a later row may repeat or leave blank
@@ -125,8 +147,8 @@ func (b *builder) setGroup(row *m.Row, line int) {
 			continue // reported; comparing it with other rows would only repeat it
 		}
 		if v == "" {
-			if row.Column[t] >= 0 && b.groupLine[t] == 0 {
-				b.sg.Sources[t.Suffix()] = b.source(line, row.Column[t])
+			if c := row.Column[t]; c >= 0 && b.groupLine[t] == 0 {
+				b.src.group[t] = cellRef{line: line, col: c}
 			}
 			continue
 		}
@@ -135,8 +157,8 @@ func (b *builder) setGroup(row *m.Row, line int) {
 		case b.groupLine[t] == 0:
 			*field = v
 			b.groupLine[t] = line
-			if row.Column[t] >= 0 {
-				b.sg.Sources[t.Suffix()] = b.source(line, row.Column[t])
+			if c := row.Column[t]; c >= 0 {
+				b.src.group[t] = cellRef{line: line, col: c}
 			}
 		case *field != v && t != m.GroupExternalID:
 			b.conflict(t.Suffix(), line, b.header(row, t), t, v, *field, b.groupLine[t], "a group's columns must hold the same value on every row of the group")
@@ -153,37 +175,36 @@ func (b *builder) conflict(param string, line int, column string, t m.Target, v,
 		"Column %s: %q differs from %q on line %d; %s.", column, shown, shownWas, wasLine, why)
 }
 
-// location records the row's work location and returns its path ("" when
-// the row names none). The first location of a group is its primary one.
-func (b *builder) location(row *m.Row, line int) string {
+// location records the row's work location and returns where it is: -1
+// the primary location, i >= 0 SecondaryLocations[i], noLocation when the
+// row names none. The first location of a group is its primary one.
+func (b *builder) location(row *m.Row, line int) int {
 	id := row.Values[m.LocationExternalID]
 	named := id != ""
 	for _, t := range locationTargets {
 		named = named || (row.Column[t] >= 0 && row.Values[t] != "")
 	}
 	if !named {
-		return ""
+		return noLocation
 	}
-	idx, seen := b.locs[id]
+	li, seen := b.src.locByID[id]
 	var loc *model.Location
 	switch {
 	case !seen && b.g.PrimaryLocation == nil:
 		b.g.PrimaryLocation = &model.Location{}
-		loc, idx = b.g.PrimaryLocation, -1
+		loc = b.g.PrimaryLocation
+		li = b.src.addLocation(locSrc{id: id, idx: -1, line: line, col: row.Column[m.LocationExternalID]})
 	case !seen:
 		b.g.SecondaryLocations = append(b.g.SecondaryLocations, model.Location{})
-		idx = len(b.g.SecondaryLocations) - 1
+		idx := len(b.g.SecondaryLocations) - 1
 		loc = &b.g.SecondaryLocations[idx]
-	case idx < 0:
+		li = b.src.addLocation(locSrc{id: id, idx: idx, line: line, col: row.Column[m.LocationExternalID]})
+	case b.src.locs[li].idx < 0:
 		loc = b.g.PrimaryLocation
 	default:
-		loc = &b.g.SecondaryLocations[idx]
+		loc = &b.g.SecondaryLocations[b.src.locs[li].idx]
 	}
-	path := model.LocationPath(id, idx < 0)
-	if !seen {
-		b.locs[id], b.locLine[id] = idx, line
-		b.sg.Sources[path] = b.source(line, row.Column[m.LocationExternalID])
-	}
+	ls := &b.src.locs[li]
 	for _, t := range locationTargets {
 		v := row.Values[t]
 		if row.Failed(t) {
@@ -193,22 +214,41 @@ func (b *builder) location(row *m.Row, line int) string {
 		switch {
 		case v == "":
 			if c := row.Column[t]; c >= 0 && !seen {
-				b.sg.Sources[path+t.Suffix()] = b.source(line, c)
+				ls.cells[t-m.LocationExternalID] = cellRef{line: line, col: c}
 			}
 		case *field == "":
 			*field = v
 			if c := row.Column[t]; c >= 0 {
-				b.sg.Sources[path+t.Suffix()] = b.source(line, c)
+				ls.cells[t-m.LocationExternalID] = cellRef{line: line, col: c}
 			}
 		case *field != v:
-			b.conflict(path+t.Suffix(), line, b.header(row, t), t, v, *field, b.locLine[id], "a location's columns must hold the same value on every row that names it")
+			b.conflict(locPath(row, ls.idx)+t.Suffix(), line, b.header(row, t), t, v, *field, ls.line, "a location's columns must hold the same value on every row that names it")
 		}
 	}
-	return path
+	return ls.idx
 }
 
-// cellErrors turns the row's cell errors into canonical errors.
-func (b *builder) cellErrors(row *m.Row, line int, base, locPath string) {
+// noLocation is what location returns for a row that names no location.
+const noLocation = -2
+
+// locPath returns the path of the row's location (see location); "" for none.
+func locPath(row *m.Row, idx int) string {
+	if idx == noLocation {
+		return ""
+	}
+	return model.LocationPath(row.Values[m.LocationExternalID], idx < 0)
+}
+
+// cellErrors turns the row's cell errors into canonical errors. ms is the
+// row's member (nil for none), loc its location (see location).
+func (b *builder) cellErrors(row *m.Row, line int, ms *memberSrc, loc int) {
+	if len(row.Errors) == 0 {
+		return
+	}
+	base := ""
+	if ms != nil {
+		base = ms.basePath()
+	}
 	for _, ce := range row.Errors {
 		t := ce.Target
 		param := ""
@@ -216,9 +256,8 @@ func (b *builder) cellErrors(row *m.Row, line int, base, locPath string) {
 		case t <= m.EmployerSIC:
 			param = t.Suffix()
 		case t <= m.LocationCountry:
-			param = locPath + t.Suffix()
-			if locPath == "" {
-				param = ""
+			if loc != noLocation {
+				param = locPath(row, loc) + t.Suffix()
 			}
 		case base == "":
 		case t == m.MemberExternalID:
@@ -245,32 +284,33 @@ func (b *builder) cellErrors(row *m.Row, line int, base, locPath string) {
 	}
 }
 
-func (b *builder) subscriber(row *m.Row, line int, id, ref, base string) {
+func (b *builder) subscriber(row *m.Row, line int, ms *memberSrc) {
 	v := &row.Values
+	id, ref := ms.id, v[m.MemberSubscriber]
 	if ref != "" && ref != id {
-		b.errorf(model.ErrParameterInvalid, base, line, b.header(row, m.MemberSubscriber), ref,
+		b.errorf(model.ErrParameterInvalid, ms.basePath(), line, b.header(row, m.MemberSubscriber), ref,
 			"Column %s: %q is not this employee's own member id %s; leave it blank or repeat the member id on an employee's row.",
 			b.header(row, m.MemberSubscriber), ref, id)
 	}
-	s := model.Subscriber{ExternalIdentifier: id, LocationExternalIdentifier: v[m.LocationExternalID]}
-	if c := row.Column[m.LocationExternalID]; c >= 0 {
-		b.sg.Sources[base+".location_external_identifier"] = b.source(line, c)
-	}
+	// Filled in place: a local the field table points into would be moved
+	// to the heap.
+	ms.subIdx = int32(len(b.g.Subscribers))
+	b.g.Subscribers = append(b.g.Subscribers, model.Subscriber{ExternalIdentifier: id, LocationExternalIdentifier: v[m.LocationExternalID]})
+	s := &b.g.Subscribers[ms.subIdx]
 	for _, t := range memberTargets {
-		*subscriberField[t](&s) = v[t]
+		*subscriberField[t](s) = v[t]
 	}
 	for _, t := range homeTargets {
 		if v[t] != "" {
 			if s.ResidentialAddress == nil {
-				s.ResidentialAddress = &model.Address{}
+				s.ResidentialAddress = &b.addrs.take(1)[0]
 			}
 			*homeField[t](s.ResidentialAddress) = v[t]
 		}
 	}
-	b.sourcesOf(row, line, base, homeTargets)
 	for _, t := range employmentTargets {
 		if v[t] != "" && s.EmploymentDetails == nil {
-			s.EmploymentDetails = &model.EmploymentDetails{}
+			s.EmploymentDetails = &b.jobs.take(1)[0]
 		}
 	}
 	if e := s.EmploymentDetails; e != nil {
@@ -283,7 +323,6 @@ func (b *builder) subscriber(row *m.Row, line int, id, ref, base string) {
 			e.HoursPerWeek, _ = strconv.ParseFloat(x, 64)
 		}
 	}
-	b.sourcesOf(row, line, base, employmentTargets)
 	n := 0
 	for l := range model.ProductLines {
 		if v[m.Enrollment(l, m.EnrollPlan)] != "" {
@@ -291,7 +330,7 @@ func (b *builder) subscriber(row *m.Row, line int, id, ref, base string) {
 		}
 	}
 	if n > 0 {
-		s.Enrollments = make([]model.Enrollment, 0, n)
+		s.Enrollments = b.enrolls.take(n)[:0]
 	}
 	for l, lineName := range model.ProductLines {
 		plan := m.Enrollment(l, m.EnrollPlan)
@@ -305,81 +344,115 @@ func (b *builder) subscriber(row *m.Row, line int, id, ref, base string) {
 			}
 			continue
 		}
-		e := model.Enrollment{ProductLine: lineName, StartDate: v[m.CoverageStart], EndDate: v[m.CoverageEnd]}
-		path := model.EnrollmentPath(id, lineName)
-		b.sg.Sources[path] = b.source(line, row.Column[plan])
+		s.Enrollments = append(s.Enrollments, model.Enrollment{ProductLine: lineName, StartDate: v[m.CoverageStart], EndDate: v[m.CoverageEnd]})
+		e := &s.Enrollments[len(s.Enrollments)-1]
 		for f := m.EnrollPlan; f <= m.EnrollEnd; f++ {
 			t := m.Enrollment(l, f)
-			col := row.Column[t]
-			if v[t] != "" || col >= 0 {
-				*enrollmentField[f](&e) = v[t]
-			}
-			switch {
-			case col >= 0:
-				b.sg.Sources[path+t.Suffix()] = b.source(line, col)
-			case f == m.EnrollStart && row.Column[m.CoverageStart] >= 0 && e.StartDate != "":
-				b.sg.Sources[path+t.Suffix()] = b.source(line, row.Column[m.CoverageStart])
-			case f == m.EnrollEnd && row.Column[m.CoverageEnd] >= 0 && e.EndDate != "":
-				b.sg.Sources[path+t.Suffix()] = b.source(line, row.Column[m.CoverageEnd])
+			if v[t] != "" || row.Column[t] >= 0 {
+				*enrollmentField[f](e) = v[t]
 			}
 		}
+		// The coverage columns are the source of dates the line's own
+		// columns do not give (see sourceIndex.enrollCol).
+		if row.Column[m.Enrollment(l, m.EnrollStart)] < 0 && row.Column[m.CoverageStart] >= 0 && e.StartDate != "" {
+			ms.startVia |= 1 << l
+		}
+		if row.Column[m.Enrollment(l, m.EnrollEnd)] < 0 && row.Column[m.CoverageEnd] >= 0 && e.EndDate != "" {
+			ms.endVia |= 1 << l
+		}
+		ms.enrolled |= 1 << l
 		if e.StartDate == "" {
 			e.StartDate = v[m.CoverageStart]
 		}
 		if e.EndDate == "" {
 			e.EndDate = v[m.CoverageEnd]
 		}
-		s.Enrollments = append(s.Enrollments, e)
 	}
-	b.subs[id] = len(b.g.Subscribers)
-	b.g.Subscribers = append(b.g.Subscribers, s)
 }
 
-func (b *builder) dependent(row *m.Row, line int, id, ref, base string) {
+func (b *builder) dependent(row *m.Row, line int, ms *memberSrc) {
 	v := &row.Values
+	id, ref := ms.id, ms.ref
 	col := b.header(row, m.MemberSubscriber)
 	if ref == "" {
-		b.errorf(model.ErrParameterRequired, base, line, col, "",
+		b.errorf(model.ErrParameterRequired, ms.basePath(), line, col, "",
 			"Column %s is blank on the row of dependent %s; name the member id of the employee the dependent belongs to.", col, id)
 		return
 	}
-	d := model.Dependent{ExternalIdentifier: id}
+	di := int32(len(b.sc.deps))
+	b.sc.deps = append(b.sc.deps, model.Dependent{ExternalIdentifier: id})
+	d := &b.sc.deps[di]
 	for _, t := range memberTargets {
-		*dependentField[t](&d) = v[t]
+		*dependentField[t](d) = v[t]
 	}
 	d.SubscriberRelationship, d.EndDate = v[m.MemberRelationship], v[m.CoverageEnd]
-	for _, t := range []m.Target{m.MemberRelationship, m.CoverageEnd} {
-		if c := row.Column[t]; c >= 0 {
-			b.sg.Sources[base+t.Suffix()] = b.source(line, c)
+	n := 0
+	for l := range model.ProductLines {
+		if v[m.Enrollment(l, m.EnrollPlan)] != "" {
+			if n == 0 {
+				ms.plFirst = int8(l)
+			}
+			n++
 		}
 	}
-	for l, lineName := range model.ProductLines {
-		t := m.Enrollment(l, m.EnrollPlan)
-		if v[t] == "" {
-			continue
+	if n > 0 {
+		d.ProductLines = b.lines.take(n)[:0]
+		for l, lineName := range model.ProductLines {
+			if v[m.Enrollment(l, m.EnrollPlan)] != "" {
+				d.ProductLines = append(d.ProductLines, lineName)
+			}
 		}
-		if len(d.ProductLines) == 0 {
-			b.sg.Sources[base+".product_lines"] = b.source(line, row.Column[t])
-		}
-		d.ProductLines = append(d.ProductLines, lineName)
 	}
-	b.deps = append(b.deps, pendingDep{dep: d, ref: ref, line: line, column: col})
+	b.sc.pending = append(b.sc.pending, pendingDep{dep: di, ref: ref, line: line, column: col})
 }
 
 // finish attaches dependents to their subscribers and returns the group.
+// The subscribers and dependents are copied out of the scratch, which is
+// cleared for the next group.
 func (b *builder) finish() *model.SourcedGroup {
-	for _, p := range b.deps {
-		i, ok := b.subs[p.ref]
-		if !ok {
-			b.errorf(model.ErrReferenceUnknown, model.DependentPath(p.ref, p.dep.ExternalIdentifier), p.line, p.column, p.ref,
-				"Column %s: %q names no employee of group %s; a dependent's %s must be the member id of an employee row of the same group.",
-				p.column, p.ref, b.g.ExternalIdentifier, p.column)
+	b.src.cols = b.r.cols
+	sc := b.sc
+	built := b.g.Subscribers
+	subs := make([]model.Subscriber, len(built))
+	copy(subs, built)
+	b.g.Subscribers = subs
+	// Count each subscriber's dependents, then cut their slices from one
+	// array and fill them in row order.
+	sc.counts = append(sc.counts[:0], make([]int32, len(subs))...)
+	attached := 0
+	for i := range sc.pending {
+		p := &sc.pending[i]
+		p.sub = -1
+		if ms := b.src.member(p.ref); ms != nil && ms.sub {
+			p.sub = ms.subIdx
+			sc.counts[p.sub]++
+			attached++
 			continue
 		}
-		s := &b.g.Subscribers[i]
-		s.Dependents = append(s.Dependents, p.dep)
+		b.errorf(model.ErrReferenceUnknown, model.DependentPath(p.ref, sc.deps[p.dep].ExternalIdentifier), p.line, p.column, p.ref,
+			"Column %s: %q names no employee of group %s; a dependent's %s must be the member id of an employee row of the same group.",
+			p.column, p.ref, b.g.ExternalIdentifier, p.column)
 	}
-	if len(b.g.Subscribers) == 0 {
+	if attached > 0 {
+		all := make([]model.Dependent, attached)
+		for i, n := range sc.counts {
+			if n > 0 {
+				subs[i].Dependents = all[:0:n]
+				all = all[n:]
+			}
+		}
+		for _, p := range sc.pending {
+			if p.sub >= 0 {
+				s := &subs[p.sub]
+				s.Dependents = append(s.Dependents, sc.deps[p.dep])
+			}
+		}
+	}
+	clear(built)
+	clear(sc.deps)
+	clear(sc.pending)
+	sc.subs, sc.deps, sc.pending = built[:0], sc.deps[:0], sc.pending[:0]
+	if len(subs) == 0 {
 		b.g.Subscribers = nil // as a group without members decodes from JSON
 	}
 	model.SortErrors(b.sg.Errors)

@@ -10,6 +10,13 @@
 // file_invalid; row-level problems go into the group's Errors with the
 // file, line and column of the cell.
 //
+// Where each value came from is recorded per row (its line and the row's
+// column indexes) in the group's SourcedGroup.Index, not as a map entry and
+// a path string per value: SourceOf and Locate resolve a path only when an
+// error needs locating, and AllSources lists every path for inspection.
+// The CSV is read with encoding/csv (ReuseRecord), in two passes: the
+// first indexes the rows of each group, the second builds the groups.
+//
 //	m, _ := mappings.Load("census-standard", "")
 //	f, _ := os.Open("acme-census.csv")
 //	r, err := census.NewReader(f, m, "acme-census.csv")

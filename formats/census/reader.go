@@ -40,11 +40,14 @@ type Reader struct {
 	next   int
 
 	// Sequential reading: cr reads from crBase onwards, where line
-	// crLine starts; a run elsewhere costs a seek and a fresh csv.Reader.
-	cr     *csv.Reader
+	// crLine starts; a run elsewhere costs a seek and a fresh csvReader.
+	cr     *csvReader
 	crBase int64
 	crLine int64
 	row    mappings.Row
+
+	scratch scratch                       // see builder
+	cols    []*[mappings.NumTargets]int32 // the rows' Column arrays (colsOf)
 }
 
 const bufSize = 64 << 10
@@ -84,7 +87,7 @@ func NewReader(r io.ReadSeeker, m *mappings.Mapping, fileName string) (*Reader, 
 	}
 	check := newTextChecker(r)
 	br := bufio.NewReaderSize(check, bufSize)
-	cr := newCSV(br)
+	cr := newCSVReader(br)
 	header, err := cr.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) && check.err == nil {
@@ -104,20 +107,40 @@ func NewReader(r io.ReadSeeker, m *mappings.Mapping, fileName string) (*Reader, 
 	rd.plan = plan
 	index := map[string]int{}
 	last := -1 // the group of the previous row
+	// When the key is a function of one cell, a row whose key cell is the
+	// previous row's has the previous key, without evaluating it again.
+	keyCol, alone := plan.KeyColumn()
+	var keyRec []string // only keyRec[keyCol] is set
+	if alone && keyCol >= 0 {
+		keyRec = make([]string, keyCol+1)
+	}
+	lastCell, lastKey, haveKey := "", "", false
 	for {
 		off := base + cr.InputOffset()
-		rec, err := cr.Read()
+		err := cr.next()
 		if errors.Is(err, io.EOF) && check.err == nil {
 			break
 		}
 		if err != nil {
 			return nil, rd.readError(err, check)
 		}
-		if blank(rec) {
+		if cr.blank() {
 			continue
 		}
-		line, _ := cr.FieldPos(0)
-		key := plan.Key(rec)
+		line := cr.Line()
+		var key string
+		switch cell := cr.cell(keyCol); {
+		case !alone:
+			key = plan.Key(cr.record())
+		case haveKey && cell == lastCell:
+			key = lastKey
+		default:
+			if keyCol >= 0 {
+				keyRec[keyCol] = cell
+			}
+			key = plan.Key(keyRec)
+			lastCell, lastKey, haveKey = cell, key, true
+		}
 		gi, ok := index[key]
 		if !ok {
 			gi = len(rd.groups)
@@ -140,25 +163,6 @@ func NewReader(r io.ReadSeeker, m *mappings.Mapping, fileName string) (*Reader, 
 	return rd, nil
 }
 
-func newCSV(r io.Reader) *csv.Reader {
-	cr := csv.NewReader(r)
-	cr.ReuseRecord = true
-	cr.FieldsPerRecord = -1 // a ragged row is the row's error, not the file's
-	cr.LazyQuotes = false
-	return cr
-}
-
-// blank reports whether every cell of a record is blank: spreadsheets
-// export such rows below the data.
-func blank(rec []string) bool {
-	for _, c := range rec {
-		if strings.TrimSpace(c) != "" {
-			return false
-		}
-	}
-	return true
-}
-
 // Next returns the next group, in order of first appearance; io.EOF at the end.
 func (r *Reader) Next() (*model.SourcedGroup, error) {
 	if r.next >= len(r.groups) {
@@ -173,10 +177,9 @@ func (r *Reader) Next() (*model.SourcedGroup, error) {
 		}
 		for n := 0; n < run.rows; {
 			line := run.line
-			rec, err := r.cr.Read()
+			err := r.cr.next()
 			if err == nil {
-				rel, _ := r.cr.FieldPos(0)
-				line = r.crLine + int64(rel) - 1
+				line = r.crLine + int64(r.cr.Line()) - 1
 			}
 			if err != nil {
 				var pe *csv.ParseError
@@ -185,10 +188,10 @@ func (r *Reader) Next() (*model.SourcedGroup, error) {
 				}
 				return nil, fmt.Errorf("reading census row at line %d: %w", line, err)
 			}
-			if blank(rec) {
+			if r.cr.blank() {
 				continue // as when indexing
 			}
-			b.add(rec, int(line))
+			b.add(r.cr.record(), int(line))
 			n++
 		}
 	}
@@ -204,7 +207,7 @@ func (r *Reader) seek(off, line int64) error {
 	if _, err := r.src.Seek(off, io.SeekStart); err != nil {
 		return err
 	}
-	r.cr = newCSV(bufio.NewReaderSize(r.src, bufSize))
+	r.cr = newCSVReader(bufio.NewReaderSize(r.src, bufSize))
 	r.crBase, r.crLine = off, line
 	return nil
 }

@@ -153,7 +153,7 @@ func TestCensusSmall(t *testing.T) {
 		"group.subscribers[E1003].location_external_identifier":                {File: "test.csv", Line: 6, Column: "location_id"},
 		"group.subscribers[E1003].dependents[E1003-S].subscriber_relationship": {File: "test.csv", Line: 7, Column: "relationship"},
 	} {
-		if got, ok := gcm.Sources[path]; !ok || got != want {
+		if got, ok := gcm.AllSources()[path]; !ok || got != want {
 			t.Errorf("source of %s = %+v, want %+v", path, got, want)
 		}
 	}
@@ -218,10 +218,10 @@ func TestNonContiguousGroups(t *testing.T) {
 		t.Errorf("E1001's dependents, in row order: %+v", e1001)
 	}
 	// The first location seen for the group is its primary one.
-	if gcm.Group.PrimaryLocation.ExternalIdentifier != "LOC-DFS" || gcm.Sources["group.subscribers[E1001-C1]"].Line != 0 {
+	if gcm.Group.PrimaryLocation.ExternalIdentifier != "LOC-DFS" || gcm.AllSources()["group.subscribers[E1001-C1]"].Line != 0 {
 		t.Errorf("primary %s", gcm.Group.PrimaryLocation.ExternalIdentifier)
 	}
-	if got := gcm.Sources["group.subscribers[E1001].dependents[E1001-S]"].Line; got != 6 {
+	if got := gcm.AllSources()["group.subscribers[E1001].dependents[E1001-S]"].Line; got != 6 {
 		t.Errorf("dependent source line %d, want 6", got)
 	}
 }
@@ -256,7 +256,7 @@ func TestLinesAcrossQuotedNewlinesAndBlankRows(t *testing.T) {
 		{1, "group.subscribers[P-77]", 15},
 		{1, "group.subscribers[P-78]", 17},
 	} {
-		if got := groups[tt.group].Sources[tt.path].Line; got != tt.line {
+		if got := groups[tt.group].AllSources()[tt.path].Line; got != tt.line {
 			t.Errorf("%s: line %d, want %d", tt.path, got, tt.line)
 		}
 	}

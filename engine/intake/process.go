@@ -86,51 +86,21 @@ func walk(ctx context.Context, p *config.Partner, carrier *config.Carrier, name 
 	// The next group is read, mapped and validated beside the visitor
 	// storing the previous one: the two took about as long as each other
 	// and need not wait on each other. One group is read ahead.
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	type walked struct {
 		sg   *model.SourcedGroup
 		errs []model.Error
 		h    *groupHash
 	}
-	items := make(chan walked, 1)
-	var (
-		fileErrs []model.Error
-		readErr  error
-		panicked any
-	)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		defer close(items)
-		defer func() { panicked = recover() }()
-		fileErrs, readErr = readGroups(ctx, src, p, carrier, name, now, func(sg *model.SourcedGroup, errs []model.Error, h *groupHash) error {
-			select {
-			case items <- walked{sg, errs, h}:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
+	var fileErrs []model.Error
+	err = overlap(ctx, func(ctx context.Context, emit func(walked) error) error {
+		var err error
+		fileErrs, err = readGroups(ctx, src, p, carrier, name, now, func(sg *model.SourcedGroup, errs []model.Error, h *groupHash) error {
+			return emit(walked{sg, errs, h})
 		})
-	}()
-	var visitErr error
-	for it := range items {
-		if visitErr != nil {
-			continue // draining after a failed visit
-		}
-		if visitErr = visit(it.sg, it.errs, it.h); visitErr != nil {
-			cancel()
-		}
-	}
-	<-done
-	if panicked != nil {
-		panic(panicked) // the caller's recovery sees it as before
-	}
-	if visitErr != nil {
-		return nil, visitErr
-	}
-	if readErr != nil {
-		return nil, readErr
+		return err
+	}, func(it walked) error { return visit(it.sg, it.errs, it.h) })
+	if err != nil {
+		return nil, err
 	}
 	return fileErrs, nil
 }
@@ -142,64 +112,82 @@ func readGroups(ctx context.Context, src groupSource, p *config.Partner, carrier
 	if carrier != nil {
 		v = carrier.Validator
 	}
-	seen := map[string]int{}
+	// Reading and mapping the next group runs beside checking and hashing
+	// the previous one: each is about half of the reading side, which is
+	// all an unchanged re-drop does.
 	var fileErrs []model.Error
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		sg, err := src.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			if fe, ok := asFileError(err); ok {
-				// A structural problem ends the file; the groups read so
-				// far keep their outcome only if the file is otherwise sound,
-				// so the caller rejects everything (see process).
-				fileErrs = append(fileErrs, fe)
-				break
+	seen := map[string]int{}
+	err := overlap(ctx, func(ctx context.Context, emit func(*model.SourcedGroup) error) error {
+		for {
+			if err := ctx.Err(); err != nil {
+				return err
 			}
-			return nil, fmt.Errorf("reading %s: %w", name, err)
-		}
-		g := sg.Group
-		g.PartnerID = p.ID
-		g.CarrierID = p.Carrier
-		errs := append([]model.Error(nil), sg.Errors...)
-		// A value the reader could not map is reported once, by the reader.
-		type at struct {
-			param string
-			line  int
-		}
-		unreadable := make(map[at]bool, len(sg.Errors))
-		for _, e := range sg.Errors {
-			unreadable[at{e.Parameter, e.Line()}] = true
-		}
-		verrs := validate.Group(g, v, now)
-		sg.Locate(verrs)
-		for _, e := range verrs {
-			if !unreadable[at{e.Parameter, e.Line()}] {
-				errs = append(errs, e)
+			sg, err := src.Next()
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			if err != nil {
+				if fe, ok := asFileError(err); ok {
+					// A structural problem ends the file; the groups read
+					// so far keep their outcome only if the file is
+					// otherwise sound, so the caller rejects everything
+					// (see process).
+					fileErrs = append(fileErrs, fe)
+					return nil
+				}
+				return fmt.Errorf("reading %s: %w", name, err)
+			}
+			if err := emit(sg); err != nil {
+				return err
 			}
 		}
-		if line, dup := seen[g.ExternalIdentifier]; dup && g.ExternalIdentifier != "" {
-			errs = append(errs, model.Error{ErrorType: model.ErrParameterDuplicate, Parameter: "group.external_identifier",
-				Value:   g.ExternalIdentifier,
-				Message: fmt.Sprintf("Group %s appears twice in this file (first at line %d); send each group once per file.", g.ExternalIdentifier, line)})
-		} else {
-			seen[g.ExternalIdentifier] = sg.Line
-		}
-		sg.Locate(errs)
-		model.SortErrors(errs)
-		var h *groupHash
-		if len(errs) == 0 {
-			h = hashGroup(g)
-		}
-		if err := visit(sg, errs, h); err != nil {
-			return nil, err
-		}
+	}, func(sg *model.SourcedGroup) error {
+		errs, h := checkGroup(sg, p, v, now, seen)
+		return visit(sg, errs, h)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return fileErrs, nil
+}
+
+// checkGroup validates a group read from a file of the partner's, and
+// hashes it when it is valid. seen holds the first line of each group
+// external identifier met so far in the file.
+func checkGroup(sg *model.SourcedGroup, p *config.Partner, v *validate.Carrier, now time.Time, seen map[string]int) ([]model.Error, *groupHash) {
+	g := sg.Group
+	g.PartnerID = p.ID
+	g.CarrierID = p.Carrier
+	errs := append([]model.Error(nil), sg.Errors...)
+	// A value the reader could not map is reported once, by the reader.
+	type at struct {
+		param string
+		line  int
+	}
+	unreadable := make(map[at]bool, len(sg.Errors))
+	for _, e := range sg.Errors {
+		unreadable[at{e.Parameter, e.Line()}] = true
+	}
+	verrs := validate.Group(g, v, now)
+	sg.Locate(verrs)
+	for _, e := range verrs {
+		if !unreadable[at{e.Parameter, e.Line()}] {
+			errs = append(errs, e)
+		}
+	}
+	if line, dup := seen[g.ExternalIdentifier]; dup && g.ExternalIdentifier != "" {
+		errs = append(errs, model.Error{ErrorType: model.ErrParameterDuplicate, Parameter: "group.external_identifier",
+			Value:   g.ExternalIdentifier,
+			Message: fmt.Sprintf("Group %s appears twice in this file (first at line %d); send each group once per file.", g.ExternalIdentifier, line)})
+	} else {
+		seen[g.ExternalIdentifier] = sg.Line
+	}
+	sg.Locate(errs)
+	model.SortErrors(errs)
+	if len(errs) > 0 {
+		return errs, nil
+	}
+	return errs, hashGroup(g)
 }
 
 // process maps, validates and stores a claimed file in one transaction,

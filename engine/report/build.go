@@ -11,6 +11,7 @@ import (
 
 	"github.com/onboard/onboard/engine/config"
 	"github.com/onboard/onboard/engine/crash"
+	"github.com/onboard/onboard/engine/model"
 	"github.com/onboard/onboard/engine/store"
 	"github.com/onboard/onboard/engine/transport"
 )
@@ -77,9 +78,17 @@ func Build(ctx context.Context, r store.Reader, cfg *config.Config, now time.Tim
 
 func buildRow(ctx context.Context, r store.Reader, cfg *config.Config, g *store.GroupRecord, actions []store.PendingAction,
 	files map[string]*store.FileRecord, now time.Time) (Row, error) {
-	subs, err := r.Subscribers(ctx, g.ID)
+	// Counts need only statuses; errors are read only for a group in
+	// errors (a subscriber's outstanding errors put its group there).
+	statuses, err := r.SubscriberStatuses(ctx, g.ID)
 	if err != nil {
 		return Row{}, err
+	}
+	var subs []store.SubscriberRecord
+	if g.Status == model.StatusErrors {
+		if subs, err = r.Subscribers(ctx, g.ID); err != nil {
+			return Row{}, err
+		}
 	}
 	trs, err := r.GroupTransmissions(ctx, g.ID)
 	if err != nil {
@@ -93,7 +102,7 @@ func buildRow(ctx context.Context, r store.Reader, cfg *config.Config, g *store.
 		Partner: g.PartnerID, GroupExternalID: g.ExternalIdentifier, GroupID: g.ID,
 		Employer: g.OrganizationName, Carrier: g.CarrierID,
 		Status: string(g.Status), StatusSince: g.StatusDatetime,
-		SubscribersByStatus: CountByStatus(subs),
+		SubscribersByStatus: countSubscriberStatuses(statuses),
 		PolicyNumber:        g.PolicyNumber,
 	}
 	if p := cfg.Partner(g.PartnerID); p != nil {

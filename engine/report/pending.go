@@ -31,6 +31,18 @@ func PendingAction(g *store.GroupRecord, subs []store.SubscriberRecord, actions 
 	return "", time.Time{}
 }
 
+// countSubscriberStatuses is CountByStatus of store SubscriberStatuses.
+func countSubscriberStatuses(statuses map[string]model.Status) map[string]int {
+	out := make(map[string]int, len(model.Statuses))
+	for _, s := range model.Statuses {
+		out[string(s)] = 0
+	}
+	for _, s := range statuses {
+		out[string(s)]++
+	}
+	return out
+}
+
 // CountByStatus counts subscribers by status, with every status present.
 func CountByStatus(subs []store.SubscriberRecord) map[string]int {
 	out := make(map[string]int, len(model.Statuses))

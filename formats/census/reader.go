@@ -39,12 +39,18 @@ type Reader struct {
 	groups []groupRows
 	next   int
 
-	// Sequential reading: cr reads from crBase onwards, where line
-	// crLine starts; a run elsewhere costs a seek and a fresh csvReader.
+	// Sequential reading: cr reads from crBase onwards; the first record
+	// it reads is on line crLine, and on its line crRel0 counting from
+	// crBase (more than 1 when empty lines, which encoding/csv skips, lie
+	// between crBase and the record; 0 until it is read). A run elsewhere
+	// costs a seek and a fresh csvReader.
 	cr     *csvReader
 	crBase int64
 	crLine int64
+	crRel0 int64
 	row    mappings.Row
+
+	stream *streamState // NewStreamReader's; nil for NewReader's
 
 	scratch scratch                       // see builder
 	cols    []*[mappings.NumTargets]int32 // the rows' Column arrays (colsOf)
@@ -62,85 +68,26 @@ const bufSize = 64 << 10
 // not fit the mapping, no rows) is returned as a model.Error of type
 // file_invalid.
 func NewReader(r io.ReadSeeker, m *mappings.Mapping, fileName string) (*Reader, error) {
-	if m == nil {
-		return nil, errors.New("reading census: no mapping")
-	}
-	origin, err := r.Seek(0, io.SeekCurrent)
+	rd, o, err := open(r, m, fileName)
 	if err != nil {
-		return nil, fmt.Errorf("reading census: %w", err)
+		return nil, err
 	}
-	rd := &Reader{src: r, file: fileName}
-	var head [3]byte
-	n, err := io.ReadFull(r, head[:])
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("reading census: %w", err)
-	}
-	base := origin
-	switch {
-	case bytes.HasPrefix(head[:n], []byte("\xef\xbb\xbf")):
-		base += 3 // a UTF-8 byte-order mark, as spreadsheets write
-	case bytes.HasPrefix(head[:n], []byte("\xff\xfe")), bytes.HasPrefix(head[:n], []byte("\xfe\xff")):
-		return nil, rd.fileError(0, "The file is UTF-16 text; export the census as CSV in UTF-8.")
-	}
-	if _, err := r.Seek(base, io.SeekStart); err != nil {
-		return nil, fmt.Errorf("reading census: %w", err)
-	}
-	check := newTextChecker(r)
-	br := bufio.NewReaderSize(check, bufSize)
-	cr := newCSVReader(br)
-	header, err := cr.Read()
-	if err != nil {
-		if errors.Is(err, io.EOF) && check.err == nil {
-			return nil, rd.fileError(0, "The file is empty; send a census with a header row and one row per member.")
-		}
-		return nil, rd.readError(err, check)
-	}
-	header = append([]string(nil), header...)
-	plan, err := m.Bind(header)
-	if err != nil {
-		var he *mappings.HeaderError
-		if errors.As(err, &he) {
-			return nil, rd.headerError(he, m)
-		}
-		return nil, fmt.Errorf("reading census header: %w", err)
-	}
-	rd.plan = plan
 	index := map[string]int{}
 	last := -1 // the group of the previous row
-	// When the key is a function of one cell, a row whose key cell is the
-	// previous row's has the previous key, without evaluating it again.
-	keyCol, alone := plan.KeyColumn()
-	var keyRec []string // only keyRec[keyCol] is set
-	if alone && keyCol >= 0 {
-		keyRec = make([]string, keyCol+1)
-	}
-	lastCell, lastKey, haveKey := "", "", false
 	for {
-		off := base + cr.InputOffset()
-		err := cr.next()
-		if errors.Is(err, io.EOF) && check.err == nil {
+		off := o.base + o.cr.InputOffset()
+		err := o.cr.next()
+		if errors.Is(err, io.EOF) && o.check.err == nil {
 			break
 		}
 		if err != nil {
-			return nil, rd.readError(err, check)
+			return nil, rd.readError(err, o.check)
 		}
-		if cr.blank() {
+		if o.cr.blank() {
 			continue
 		}
-		line := cr.Line()
-		var key string
-		switch cell := cr.cell(keyCol); {
-		case !alone:
-			key = plan.Key(cr.record())
-		case haveKey && cell == lastCell:
-			key = lastKey
-		default:
-			if keyCol >= 0 {
-				keyRec[keyCol] = cell
-			}
-			key = plan.Key(keyRec)
-			lastCell, lastKey, haveKey = cell, key, true
-		}
+		line := o.cr.Line()
+		key := o.key.of(o.cr)
 		gi, ok := index[key]
 		if !ok {
 			gi = len(rd.groups)
@@ -158,13 +105,205 @@ func NewReader(r io.ReadSeeker, m *mappings.Mapping, fileName string) (*Reader, 
 		last = gi
 	}
 	if len(rd.groups) == 0 {
-		return nil, rd.fileError(0, "The file has a header but no rows; send one row per member.")
+		return nil, rd.noRows()
 	}
 	return rd, nil
 }
 
+// ErrNotContiguous is returned by the Next of a Reader from NewStreamReader
+// when a group's rows are not all together: a row of a group it has
+// already returned follows another group's rows. Read the file again with
+// NewReader, which indexes it first.
+var ErrNotContiguous = errors.New("reading census: a group's rows are not contiguous")
+
+// NewStreamReader reads a census CSV through m in one pass, without
+// NewReader's indexing pass, for a file whose groups' rows are contiguous
+// (as census exports are): Next returns each group when the next group's
+// first row is read, and ErrNotContiguous if a group's rows turn out to be
+// apart, so that the caller, having kept nothing, can read the file again
+// with NewReader. Apart from that, it returns what NewReader's would; a
+// file-level problem found after the header (not CSV, not UTF-8, no rows)
+// is returned by Next, as a model.Error of type file_invalid.
+func NewStreamReader(r io.ReadSeeker, m *mappings.Mapping, fileName string) (*Reader, error) {
+	rd, o, err := open(r, m, fileName)
+	if err != nil {
+		return nil, err
+	}
+	rd.stream = &streamState{opened: o, done: map[string]bool{}}
+	return rd, nil
+}
+
+// opened is a census whose header is read and bound.
+type opened struct {
+	cr    *csvReader
+	check *textChecker
+	base  int64 // the offset of the header (after a byte-order mark)
+	key   keyer
+}
+
+// open reads a census's header (after a UTF-8 byte-order mark, if any) and
+// binds it to the mapping.
+func open(r io.ReadSeeker, m *mappings.Mapping, fileName string) (*Reader, *opened, error) {
+	if m == nil {
+		return nil, nil, errors.New("reading census: no mapping")
+	}
+	origin, err := r.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading census: %w", err)
+	}
+	rd := &Reader{src: r, file: fileName}
+	var head [3]byte
+	n, err := io.ReadFull(r, head[:])
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, nil, fmt.Errorf("reading census: %w", err)
+	}
+	base := origin
+	switch {
+	case bytes.HasPrefix(head[:n], []byte("\xef\xbb\xbf")):
+		base += 3 // a UTF-8 byte-order mark, as spreadsheets write
+	case bytes.HasPrefix(head[:n], []byte("\xff\xfe")), bytes.HasPrefix(head[:n], []byte("\xfe\xff")):
+		return nil, nil, rd.fileError(0, "The file is UTF-16 text; export the census as CSV in UTF-8.")
+	}
+	if _, err := r.Seek(base, io.SeekStart); err != nil {
+		return nil, nil, fmt.Errorf("reading census: %w", err)
+	}
+	check := newTextChecker(r)
+	br := bufio.NewReaderSize(check, bufSize)
+	cr := newCSVReader(br)
+	header, err := cr.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) && check.err == nil {
+			return nil, nil, rd.fileError(0, "The file is empty; send a census with a header row and one row per member.")
+		}
+		return nil, nil, rd.readError(err, check)
+	}
+	header = append([]string(nil), header...)
+	plan, err := m.Bind(header)
+	if err != nil {
+		var he *mappings.HeaderError
+		if errors.As(err, &he) {
+			return nil, nil, rd.headerError(he, m)
+		}
+		return nil, nil, fmt.Errorf("reading census header: %w", err)
+	}
+	rd.plan = plan
+	return rd, &opened{cr: cr, check: check, base: base, key: newKeyer(plan)}, nil
+}
+
+// keyer computes the group key of each row. When the key is a function of
+// one cell, a row whose key cell is the previous row's has the previous
+// key, without evaluating it again.
+type keyer struct {
+	plan              *mappings.Plan
+	col               int
+	alone             bool
+	rec               []string // only rec[col] is set
+	lastCell, lastKey string
+	have              bool
+}
+
+func newKeyer(plan *mappings.Plan) keyer {
+	k := keyer{plan: plan}
+	k.col, k.alone = plan.KeyColumn()
+	if k.alone && k.col >= 0 {
+		k.rec = make([]string, k.col+1)
+	}
+	return k
+}
+
+// of returns the key of the record cr read last.
+func (k *keyer) of(cr *csvReader) string {
+	switch cell := cr.cell(k.col); {
+	case !k.alone:
+		return k.plan.Key(cr.record())
+	case k.have && cell == k.lastCell:
+		return k.lastKey
+	default:
+		if k.col >= 0 {
+			k.rec[k.col] = cell
+		}
+		key := k.plan.Key(k.rec)
+		k.lastCell, k.lastKey, k.have = cell, key, true
+		return key
+	}
+}
+
+// noRows is the error of a census with a header and no rows.
+func (r *Reader) noRows() model.Error {
+	return r.fileError(0, "The file has a header but no rows; send one row per member.")
+}
+
+// streamState is a streaming Reader's: the row read ahead (the first of
+// the next group) and the keys of the groups returned.
+type streamState struct {
+	*opened
+	done map[string]bool
+	// The row read ahead, if have.
+	have     bool
+	rec      []string
+	recKey   string
+	recLine  int
+	rows     bool // a row was read
+	lastRows int  // the rows of the last group, a size hint for the next
+}
+
+// readRow reads the next non-blank row ahead; io.EOF at the end.
+func (s *streamState) readRow(r *Reader) error {
+	for {
+		err := s.cr.next()
+		if errors.Is(err, io.EOF) && s.check.err == nil {
+			s.have = false
+			return io.EOF
+		}
+		if err != nil {
+			s.have = false
+			return r.readError(err, s.check)
+		}
+		if s.cr.blank() {
+			continue
+		}
+		s.recLine = s.cr.Line()
+		s.recKey = s.key.of(s.cr)
+		s.rec = append(s.rec[:0], s.cr.record()...) // the record's slice is reused
+		s.have, s.rows = true, true
+		return nil
+	}
+}
+
+// nextStreamed is Next of a streaming Reader.
+func (r *Reader) nextStreamed() (*model.SourcedGroup, error) {
+	s := r.stream
+	if !s.have {
+		if err := s.readRow(r); err != nil {
+			if errors.Is(err, io.EOF) && !s.rows {
+				return nil, r.noRows()
+			}
+			return nil, err
+		}
+	}
+	key := strings.Clone(s.recKey) // the record's string is not retained
+	if s.done[key] {
+		return nil, ErrNotContiguous
+	}
+	b := newBuilder(r, key, s.recLine, s.lastRows)
+	rows := 0
+	for s.have && s.recKey == key {
+		b.add(s.rec, s.recLine)
+		rows++
+		if err := s.readRow(r); err != nil && !errors.Is(err, io.EOF) {
+			return nil, err
+		}
+	}
+	s.done[key] = true
+	s.lastRows = rows
+	return b.finish(), nil
+}
+
 // Next returns the next group, in order of first appearance; io.EOF at the end.
 func (r *Reader) Next() (*model.SourcedGroup, error) {
+	if r.stream != nil {
+		return r.nextStreamed()
+	}
 	if r.next >= len(r.groups) {
 		return nil, io.EOF
 	}
@@ -179,7 +318,11 @@ func (r *Reader) Next() (*model.SourcedGroup, error) {
 			line := run.line
 			err := r.cr.next()
 			if err == nil {
-				line = r.crLine + int64(r.cr.Line()) - 1
+				rel := int64(r.cr.Line())
+				if r.crRel0 == 0 {
+					r.crRel0 = rel
+				}
+				line = r.crLine + rel - r.crRel0
 			}
 			if err != nil {
 				var pe *csv.ParseError
@@ -208,7 +351,7 @@ func (r *Reader) seek(off, line int64) error {
 		return err
 	}
 	r.cr = newCSVReader(bufio.NewReaderSize(r.src, bufSize))
-	r.crBase, r.crLine = off, line
+	r.crBase, r.crLine, r.crRel0 = off, line, 0
 	return nil
 }
 

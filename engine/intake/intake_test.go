@@ -536,3 +536,52 @@ func TestPassStopsTakingFilesWhenStopping(t *testing.T) {
 		t.Fatalf("after the stop: %+v", sum.Files)
 	}
 }
+
+// TestNonContiguousCensusReadAgainIndexed: a census is first read in one
+// pass; when a group's rows turn out to be apart, that pass is rolled back
+// and the file read again with an index, and the result is what the
+// contiguous file gives.
+func TestNonContiguousCensusReadAgainIndexed(t *testing.T) {
+	data := readTestdata(t, "census-small.csv")
+	header, body, _ := strings.Cut(string(data), "\n")
+	rows := strings.Split(strings.TrimRight(body, "\n"), "\n")
+	// census-small's first row is GCM-001's subscriber; moved to the end,
+	// after the second group's rows, GCM-001 is apart.
+	if !strings.HasPrefix(rows[0], "GCM-001,") || strings.HasPrefix(rows[len(rows)-1], "GCM-001,") {
+		t.Fatal("census-small no longer starts with GCM-001 and ends with another group")
+	}
+	apart := header + "\n" + strings.Join(append(rows[1:], rows[0]), "\n") + "\n"
+
+	e := newEnv(t, "full", 1<<31)
+	e.drop("apart.csv", []byte(apart))
+	e.pass()
+	r := e.result("apart.csv")
+	if r.Outcome != "accepted" || r.Counts.Created != 2 || len(r.Errors) != 0 {
+		t.Fatalf("result: outcome %s, counts %+v, errors %v", r.Outcome, r.Counts, r.Errors)
+	}
+	byExt := map[string]GroupResult{}
+	for _, g := range r.Groups {
+		byExt[g.ExternalIdentifier] = g
+	}
+	// Read whole (not as two GCM-001s, which would be a duplicate), from
+	// its first row, now line 2.
+	if g := byExt["GCM-001"]; g.Counts.Subscribers != 3 || g.Counts.Dependents != 3 || g.Line != 2 {
+		t.Errorf("GCM-001: counts %+v, line %d; want 3 subscribers, 3 dependents, first seen on line 2", g.Counts, g.Line)
+	}
+	groups, err := e.st.Groups(context.Background(), store.GroupFilter{PartnerID: "acme"})
+	if err != nil || len(groups) != 2 {
+		t.Fatalf("%d groups stored (%v), want 2: the streamed pass must leave nothing", len(groups), err)
+	}
+	for _, g := range groups {
+		if g.Version != 1 {
+			t.Errorf("group %s stored at version %d, want 1", g.ExternalIdentifier, g.Version)
+		}
+		subs, err := e.st.Subscribers(context.Background(), g.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := byExt[g.ExternalIdentifier].Counts.Subscribers; len(subs) != want {
+			t.Errorf("group %s: %d subscribers stored, result says %d", g.ExternalIdentifier, len(subs), want)
+		}
+	}
+}

@@ -32,12 +32,19 @@ func isJSON(name string) bool {
 }
 
 // openSource opens a staged file in the partner's format. A file-level
-// problem comes back as a model.Error.
-func openSource(p *config.Partner, name string, r io.ReadSeeker) (groupSource, error) {
-	if isJSON(name) {
+// problem comes back as a model.Error. A census is streamed when stream is
+// set (census.NewStreamReader: no indexing pass; its Next returns
+// census.ErrNotContiguous if the file's groups turn out not to be), else
+// indexed first.
+func openSource(p *config.Partner, name string, r io.ReadSeeker, stream bool) (groupSource, error) {
+	switch {
+	case isJSON(name):
 		return groupjson.NewReader(r, name), nil
+	case stream:
+		return census.NewStreamReader(r, p.CompiledMapping, name)
+	default:
+		return census.NewReader(r, p.CompiledMapping, name)
 	}
-	return census.NewReader(r, p.CompiledMapping, name)
 }
 
 // asFileError turns a reader error into a file-level error, or reports
@@ -75,8 +82,8 @@ func hashGroup(g *model.Group) *groupHash {
 
 // walk reads a file group by group, validating each against the partner's
 // carrier. It returns the file-level errors; a returned error is operational.
-func walk(ctx context.Context, p *config.Partner, carrier *config.Carrier, name string, r io.ReadSeeker, now time.Time, visit visitor) ([]model.Error, error) {
-	src, err := openSource(p, name, r)
+func walk(ctx context.Context, p *config.Partner, carrier *config.Carrier, name string, r io.ReadSeeker, stream bool, now time.Time, visit visitor) ([]model.Error, error) {
+	src, err := openSource(p, name, r, stream)
 	if err != nil {
 		if fe, ok := asFileError(err); ok {
 			return []model.Error{fe}, nil
@@ -213,47 +220,76 @@ func (in *Intake) process(ctx context.Context, p *config.Partner, rec *store.Fil
 
 	now := in.Now().UTC()
 	received := rec.ReceivedAt
-	rw := newResultWriter(jf, cf)
-	rw.begin(&Result{File: rec.Name, FileID: rec.ID, PartnerID: p.ID, SHA256: st.sha, ReceivedAt: &received})
+	var rw *resultWriter
+	// restart starts the result documents (again, after a rolled-back
+	// attempt).
+	restart := func() error {
+		for _, f := range []*os.File{jf, cf} {
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				return fmt.Errorf("restarting result: %w", err)
+			}
+			if err := f.Truncate(0); err != nil {
+				return fmt.Errorf("restarting result: %w", err)
+			}
+		}
+		rw = newResultWriter(jf, cf)
+		rw.begin(&Result{File: rec.Name, FileID: rec.ID, PartnerID: p.ID, SHA256: st.sha, ReceivedAt: &received})
+		return nil
+	}
+	if err := restart(); err != nil {
+		return fr, err
+	}
 	m := &merger{newID: in.NewID, today: now.Format(time.DateOnly), full: p.Census != config.CensusChanges}
 	source := rec.Name
 
-	err = in.store.Update(ctx, func(tx store.Tx) error {
-		fileErrs, err := walk(ctx, p, carrier, rec.Name, withProgress(src, rec.Name, st.size, in.Progress), now, func(sg *model.SourcedGroup, errs []model.Error, h *groupHash) error {
-			gr, err := in.apply(ctx, tx, m, sg, errs, h, rec.ID, source)
+	// A census is read in one pass, as if its groups were contiguous (as
+	// exports are); if they are not, nothing of that pass is kept (its
+	// transaction rolls back) and the file is read again, indexed first.
+	stream := true
+	for {
+		err = in.store.Update(ctx, func(tx store.Tx) error {
+			fileErrs, err := walk(ctx, p, carrier, rec.Name, withProgress(src, rec.Name, st.size, in.Progress), stream, now, func(sg *model.SourcedGroup, errs []model.Error, h *groupHash) error {
+				gr, err := in.apply(ctx, tx, m, sg, errs, h, rec.ID, source)
+				if err != nil {
+					return err
+				}
+				rw.group(gr)
+				return nil
+			})
 			if err != nil {
 				return err
 			}
-			rw.group(gr)
-			return nil
+			progressDone(in.Progress, rec.Name, st.size)
+			if len(fileErrs) > 0 && rw.count.Groups > 0 {
+				// A file that breaks part-way cannot be trusted whole:
+				// nothing of it is applied (the transaction rolls back)
+				// and it is rejected with the structural error.
+				return errFileBroken{fileErrs}
+			}
+			fr = in.fileResult(rw, fileErrs)
+			if err := rw.end(fr.Outcome, now, fileErrs); err != nil {
+				return fmt.Errorf("%w: %w", errOperational, err)
+			}
+			return tx.SetFileResult(ctx, rec.ID, fr)
 		})
-		if err != nil {
-			return err
+		if !stream || !errors.Is(err, census.ErrNotContiguous) {
+			break
 		}
-		progressDone(in.Progress, rec.Name, st.size)
-		if len(fileErrs) > 0 && rw.count.Groups > 0 {
-			// A file that breaks part-way cannot be trusted whole: nothing
-			// of it is applied (the transaction rolls back) and it is
-			// rejected with the structural error.
-			return errFileBroken{fileErrs}
+		in.log.Info("a group's rows are apart in the census: reading it again, indexed", "partner", p.ID, "file", rec.Name)
+		if _, err := src.Seek(0, io.SeekStart); err != nil {
+			return fr, fmt.Errorf("rereading staged file: %w", err)
 		}
-		fr = in.fileResult(rw, fileErrs)
-		if err := rw.end(fr.Outcome, now, fileErrs); err != nil {
-			return fmt.Errorf("%w: %w", errOperational, err)
+		if err := restart(); err != nil {
+			return fr, err
 		}
-		return tx.SetFileResult(ctx, rec.ID, fr)
-	})
+		stream = false
+	}
 	var broken errFileBroken
 	if errors.As(err, &broken) {
 		// Start the documents again: only the file-level errors.
-		if _, serr := jf.Seek(0, 0); serr != nil {
-			return fr, serr
+		if err := restart(); err != nil {
+			return fr, err
 		}
-		jf.Truncate(0)
-		cf.Seek(0, 0)
-		cf.Truncate(0)
-		rw = newResultWriter(jf, cf)
-		rw.begin(&Result{File: rec.Name, FileID: rec.ID, PartnerID: p.ID, SHA256: st.sha, ReceivedAt: &received})
 		fr = in.fileResult(rw, broken.errs)
 		if err := rw.end(fr.Outcome, now, broken.errs); err != nil {
 			return fr, err

@@ -1,10 +1,10 @@
 package report
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path"
 	"strings"
 	"time"
@@ -204,22 +204,25 @@ const CrashWritten = "report-written"
 // (a temporary name renamed into place), so a reader sees the old report
 // or the new one, never half of one.
 func WriteFiles(ctx context.Context, f transport.Folder, dir string, rows []Row, now time.Time, title string, perm uint32) error {
-	var csvBuf, htmlBuf bytes.Buffer
-	if err := WriteCSV(&csvBuf, rows, now); err != nil {
-		return err
-	}
-	if err := WriteHTML(&htmlBuf, rows, now, title); err != nil {
-		return err
-	}
 	for _, file := range []struct {
-		name string
-		data *bytes.Buffer
-	}{{CSVName, &csvBuf}, {HTMLName, &htmlBuf}} {
+		name  string
+		write func(io.Writer) error
+	}{
+		{CSVName, func(w io.Writer) error { return WriteCSV(w, rows, now) }},
+		{HTMLName, func(w io.Writer) error { return WriteHTML(w, rows, now, title) }},
+	} {
 		name := file.name
 		if dir != "" {
 			name = path.Join(dir, file.name)
 		}
-		if err := f.Write(ctx, name, file.data, perm); err != nil {
+		// Rendered straight into the folder's atomic write, not into a
+		// buffer first: a report of thousands of groups is megabytes. A
+		// failed rendering fails the write, which leaves nothing visible.
+		pr, pw := io.Pipe()
+		go func() { pw.CloseWithError(file.write(pw)) }()
+		err := f.Write(ctx, name, pr, perm)
+		pr.CloseWithError(errors.New("report write ended")) // unblocks the renderer if the write stopped early
+		if err != nil {
 			return fmt.Errorf("writing %s to %s: %w", name, f, err)
 		}
 		crash.Point(CrashWritten)

@@ -1,7 +1,7 @@
 package report
 
 import (
-	"bytes"
+	"bufio"
 	"fmt"
 	"html/template"
 	"io"
@@ -15,13 +15,15 @@ import (
 // CSS, no scripts, no external assets, readable on a phone. It shows a chart
 // of groups by status (inline SVG), the pending actions oldest first, the
 // most frequent errors, and a table per partner. Ages are measured to now
-// and times shown in UTC. Every value is escaped by html/template.
+// and times shown in UTC. Every value is escaped by html/template. The page
+// is streamed: on an error, w may hold part of it (WriteFiles writes through
+// an atomic folder write, which then leaves nothing).
 func WriteHTML(w io.Writer, rows []Row, now time.Time, title string) error {
-	var buf bytes.Buffer
-	if err := pageTemplate.Execute(&buf, newPage(rows, now, title)); err != nil {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := pageTemplate.Execute(bw, newPage(rows, now, title)); err != nil {
 		return fmt.Errorf("rendering status html: %w", err)
 	}
-	if _, err := w.Write(buf.Bytes()); err != nil {
+	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("writing status html: %w", err)
 	}
 	return nil

@@ -80,7 +80,7 @@ func buildRow(ctx context.Context, r store.Reader, cfg *config.Config, g *store.
 	files map[string]*store.FileRecord, now time.Time) (Row, error) {
 	// Counts need only statuses; errors are read only for a group in
 	// errors (a subscriber's outstanding errors put its group there).
-	statuses, err := r.SubscriberStatuses(ctx, g.ID)
+	counts, err := r.SubscriberStatusCounts(ctx, g.ID)
 	if err != nil {
 		return Row{}, err
 	}
@@ -102,7 +102,7 @@ func buildRow(ctx context.Context, r store.Reader, cfg *config.Config, g *store.
 		Partner: g.PartnerID, GroupExternalID: g.ExternalIdentifier, GroupID: g.ID,
 		Employer: g.OrganizationName, Carrier: g.CarrierID,
 		Status: string(g.Status), StatusSince: g.StatusDatetime,
-		SubscribersByStatus: countSubscriberStatuses(statuses),
+		SubscribersByStatus: countSubscriberStatuses(counts),
 		PolicyNumber:        g.PolicyNumber,
 	}
 	if p := cfg.Partner(g.PartnerID); p != nil {

@@ -31,14 +31,14 @@ func PendingAction(g *store.GroupRecord, subs []store.SubscriberRecord, actions 
 	return "", time.Time{}
 }
 
-// countSubscriberStatuses is CountByStatus of store SubscriberStatuses.
-func countSubscriberStatuses(statuses map[string]model.Status) map[string]int {
+// countSubscriberStatuses is CountByStatus of store SubscriberStatusCounts.
+func countSubscriberStatuses(counts map[model.Status]int) map[string]int {
 	out := make(map[string]int, len(model.Statuses))
 	for _, s := range model.Statuses {
 		out[string(s)] = 0
 	}
-	for _, s := range statuses {
-		out[string(s)]++
+	for s, n := range counts {
+		out[string(s)] += n
 	}
 	return out
 }

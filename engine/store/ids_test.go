@@ -48,6 +48,18 @@ func TestGroupIDsFollowTheCurrentVersion(t *testing.T) {
 	if want := map[string]model.Status{"E1": model.StatusPending, "E2": model.StatusPending}; !reflect.DeepEqual(statuses, want) {
 		t.Fatalf("SubscriberStatuses = %v, want %v", statuses, want)
 	}
+	if err := s.Update(ctx, func(tx Tx) error {
+		return tx.SetSubscriberStatus(ctx, "g1", "E2", model.StatusSynced, nil, "test", "")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	counts, err := s.SubscriberStatusCounts(ctx, "g1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[model.Status]int{model.StatusPending: 1, model.StatusSynced: 1}; !reflect.DeepEqual(counts, want) {
+		t.Fatalf("SubscriberStatusCounts = %v, want %v", counts, want)
+	}
 
 	g.SecondaryLocations = g.SecondaryLocations[:1]
 	g.Subscribers = g.Subscribers[:1]

@@ -254,6 +254,24 @@ func (r reader) SubscriberStatuses(ctx context.Context, groupID string) (map[str
 	return out, nil
 }
 
+// SubscriberStatusCounts implements Reader.
+func (r reader) SubscriberStatusCounts(ctx context.Context, groupID string) (map[model.Status]int, error) {
+	out := map[model.Status]int{}
+	err := r.each(ctx, func(sc func(...any) error) error {
+		var status string
+		var n int
+		if err := sc(&status, &n); err != nil {
+			return err
+		}
+		out[model.Status(status)] = n
+		return nil
+	}, `SELECT status, COUNT(*) FROM subscribers WHERE group_id = ? GROUP BY status`, groupID)
+	if err != nil {
+		return nil, fmt.Errorf("counting subscriber statuses: %w", err)
+	}
+	return out, nil
+}
+
 // Events implements Reader. Oldest first.
 func (r reader) Events(ctx context.Context, groupID string) ([]Event, error) {
 	rows, err := r.q.QueryContext(ctx, `SELECT e.id, e.group_id, e.subscriber_id, COALESCE(s.external_identifier, ''), e.at, e.from_status, e.to_status, e.reason, e.source

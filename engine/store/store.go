@@ -26,6 +26,9 @@ type Reader interface {
 	// by external identifier: Subscribers without the rest of each record,
 	// for the stages that look at every member of a large group.
 	SubscriberStatuses(ctx context.Context, groupID string) (map[string]model.Status, error)
+	// SubscriberStatusCounts returns how many subscribers of a group hold
+	// each status (statuses no subscriber holds are absent).
+	SubscriberStatusCounts(ctx context.Context, groupID string) (map[model.Status]int, error)
 	Events(ctx context.Context, groupID string) ([]Event, error)
 
 	Transmission(ctx context.Context, id string) (*TransmissionRecord, error)

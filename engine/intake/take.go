@@ -80,9 +80,11 @@ func (in *Intake) stage(ctx context.Context, p *config.Partner, inbound transpor
 		// settled file. Leave it; it is taken once it settles anew.
 		return nil, nil, fmt.Errorf("copying %s to staging: the file changed while it was read (%d bytes listed, %d read)", f.Name, f.Size, n)
 	}
-	if err := tmp.Sync(); err != nil {
-		return nil, nil, fmt.Errorf("writing staging file: %w", err)
-	}
+	// Not synced: the staged copy lives only while this pass processes it,
+	// the partner's file stays in the inbound folder until its result is
+	// delivered, and an interruption's leftovers are removed and the file
+	// staged again (sweep). Syncing cost the size of the file in writes
+	// to the disk before any work.
 	if err := tmp.Close(); err != nil {
 		return nil, nil, fmt.Errorf("writing staging file: %w", err)
 	}

@@ -274,7 +274,7 @@ func (t *Transmitter) openBuild(rec *store.TransmissionRecord) (*fileBuild, erro
 	return fb, nil
 }
 
-// finish writes the trailers and makes the staged file durable.
+// finish writes the trailers and closes the staged file.
 func (fb *fileBuild) finish() error {
 	if err := fb.r.close(); err != nil {
 		return fmt.Errorf("finishing %s: %w", fb.rec.FileName, err)
@@ -282,9 +282,10 @@ func (fb *fileBuild) finish() error {
 	if err := fb.bw.Flush(); err != nil {
 		return fmt.Errorf("writing staged file: %w", err)
 	}
-	if err := fb.f.Sync(); err != nil {
-		return fmt.Errorf("writing staged file: %w", err)
-	}
+	// Not synced: an interrupted transmission is always rendered again
+	// from what was recorded (recover), never taken from staging; what
+	// must be durable is the copy in the carrier's inbox, which the
+	// folder's atomic write syncs before the delivery is committed.
 	if err := fb.f.Close(); err != nil {
 		return fmt.Errorf("writing staged file: %w", err)
 	}

@@ -55,9 +55,15 @@ func OpenSQLite(ctx context.Context, path string, opts ...Option) (*SQLite, erro
 	// The writer's statement journals (the multi-row INSERTs' ON CONFLICT
 	// and foreign-key checks need them) stay in memory instead of a
 	// temporary file: about 5% of a large intake was writing them.
-	// Durability is unchanged (WAL, synchronous=NORMAL). A larger
-	// cache_size was tried and dropped: it doubled peak RSS for little.
+	// Durability is unchanged (WAL, synchronous=NORMAL).
 	q.Add("_pragma", "temp_store(MEMORY)")
+	// The writer's page cache is 16 MiB instead of SQLite's 2: a large
+	// file's transaction dirties more pages than any cache holds, and with
+	// 2 MiB SQLite spilled them to the WAL a page and a write at a time,
+	// often the same page again. Measured at a million members: intake
+	// and transmission 10-15% faster, peak RSS 66 -> 98 MiB, a constant
+	// that does not grow with the file.
+	q.Add("_pragma", "cache_size(-16384)")
 	// The writer does not checkpoint when it commits: the checkpointer
 	// does, beside it (see checkpoint.go).
 	q.Add("_pragma", "wal_autocheckpoint(0)")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -277,12 +278,15 @@ func unhex(c byte) int {
 // MemberAt returns the member whose records span the position (an X12
 // segment position in its transaction set, or a layout file line), or
 // false when the position falls outside every member (an envelope or
-// header segment).
+// header segment). ms is in file order, as the transmit stage records it
+// (members do not overlap), so a look-up is a binary search: an
+// acknowledgement rejecting every member of a large group stays linear.
 func MemberAt(ms []SentMember, pos int) (SentMember, bool) {
-	for _, m := range ms {
-		if pos >= m.First && pos <= m.Last {
-			return m, true
-		}
+	// The first member starting after pos; the one before it is the only
+	// one that can span pos.
+	i := sort.Search(len(ms), func(i int) bool { return ms[i].First > pos })
+	if i > 0 && pos >= ms[i-1].First && pos <= ms[i-1].Last {
+		return ms[i-1], true
 	}
 	return SentMember{}, false
 }

@@ -2,6 +2,7 @@ package transmit
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -181,5 +182,35 @@ func TestChangesLinesStayApart(t *testing.T) {
 		if n := strings.Count(strings.Join(m.ProductLines, ","), "pets"); n != 1 {
 			t.Fatalf("member %d lines %v after appending (before: %q)", i, m.ProductLines, before)
 		}
+	}
+}
+
+// TestMemberAtMatchesScan: the binary search finds what a scan of every
+// member finds, for every position in and around members with gaps
+// between them (a layout's header lines, an 834's loop segments).
+func TestMemberAtMatchesScan(t *testing.T) {
+	var ms []SentMember
+	pos := 3
+	for i := range 50 {
+		n := 1 + i%4
+		ms = append(ms, SentMember{Subscriber: fmt.Sprintf("E%d", i), Maintenance: "add", First: pos, Last: pos + n - 1})
+		pos += n + i%3 // a gap after every third member or so
+	}
+	for p := 0; p <= pos+2; p++ {
+		var want SentMember
+		found := false
+		for _, m := range ms {
+			if p >= m.First && p <= m.Last {
+				want, found = m, true
+				break
+			}
+		}
+		got, ok := MemberAt(ms, p)
+		if ok != found || got != want {
+			t.Fatalf("MemberAt(%d) = %+v %v, a scan finds %+v %v", p, got, ok, want, found)
+		}
+	}
+	if _, ok := MemberAt(nil, 1); ok {
+		t.Error("a member found in an empty list")
 	}
 }

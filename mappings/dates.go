@@ -1,6 +1,10 @@
 package mappings
 
-import "time"
+import (
+	"time"
+
+	"github.com/onboard/onboard/engine/model"
+)
 
 // numericLayout is a Go date layout made only of the numeric elements 2006,
 // 01, 1, 02 and 2 and single separators ('-', '/', '.'), as the token
@@ -108,23 +112,10 @@ func (l numericLayout) parse(v string) (year, month, day int, ok bool) {
 			}
 		}
 	}
-	if v != "" || day < 1 || day > daysIn(year, month) {
+	if v != "" || day < 1 || day > model.DaysIn(year, month) {
 		return 0, 0, 0, false
 	}
 	return year, month, day, true
-}
-
-func daysIn(year, month int) int {
-	switch month {
-	case 2:
-		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
 }
 
 // appendISODate appends YYYY-MM-DD (year 0 to 9999).

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/onboard/onboard/engine/model"
 )
 
 // stateFIPS maps a US postal state code (the 50 states, DC and the inhabited
@@ -144,23 +146,10 @@ func splitDate(s string) (y, m, d int, ok bool) {
 	y, _ = strconv.Atoi(s[:4]) // cannot fail: checked digits
 	m = int(s[5]-'0')*10 + int(s[6]-'0')
 	d = int(s[8]-'0')*10 + int(s[9]-'0')
-	if m < 1 || m > 12 || d < 1 || d > daysIn(y, time.Month(m)) {
+	if m < 1 || m > 12 || d < 1 || d > model.DaysIn(y, m) {
 		return 0, 0, 0, false
 	}
 	return y, m, d, true
-}
-
-func daysIn(y int, m time.Month) int {
-	switch m {
-	case time.February:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case time.April, time.June, time.September, time.November:
-		return 30
-	}
-	return 31
 }
 
 // age returns the whole years between birth and at.

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/onboard/onboard/engine/model"
 )
 
 // formatter turns a source value into a field's text.
@@ -225,7 +227,7 @@ func parseISODate(s string) (y, m, d int, ok bool) {
 	y, ok1 := num(s[:4])
 	m, ok2 := num(s[5:7])
 	d, ok3 := num(s[8:])
-	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > 31 {
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > model.DaysIn(y, m) {
 		return 0, 0, 0, false
 	}
 	return y, m, d, true

@@ -3,6 +3,8 @@ package x12
 import (
 	"fmt"
 	"strings"
+
+	"github.com/onboard/onboard/engine/model"
 )
 
 // setBuilder builds the segments of one transaction set in memory, so a
@@ -242,7 +244,7 @@ func appendD8(dst []byte, s string) ([]byte, bool) {
 	year, ok1 := number(y)
 	month, ok2 := number(m)
 	day, ok3 := number(d)
-	if !ok1 || !ok2 || !ok3 || month < 1 || month > 12 || day < 1 || day > daysIn(month, year) {
+	if !ok1 || !ok2 || !ok3 || month < 1 || month > 12 || day < 1 || day > model.DaysIn(year, month) {
 		return dst, false
 	}
 	return append(append(append(dst, y...), m...), d...), true
@@ -259,19 +261,4 @@ func number(s string) (int, bool) {
 		n = n*10 + int(c-'0')
 	}
 	return n, true
-}
-
-// daysIn returns the days of a month of the proleptic Gregorian calendar
-// (time's).
-func daysIn(month, year int) int {
-	switch month {
-	case 2:
-		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
 }

@@ -413,17 +413,26 @@ func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.S
 }
 
 // fillIDs lists a group's location, subscriber and dependent ids, with
-// each subscriber's status.
+// each subscriber's status: read from the store, except for a group just
+// created, whose subscribers SaveGroup made pending (a million-member
+// intake spent 0.4 s of its storing side asking).
 func fillIDs(ctx context.Context, r store.Reader, gr *GroupResult, g *model.Group) error {
-	status, err := r.SubscriberStatuses(ctx, g.ID)
-	if err != nil {
-		return err
+	var status map[string]model.Status
+	if gr.Outcome != GroupCreated {
+		var err error
+		if status, err = r.SubscriberStatuses(ctx, g.ID); err != nil {
+			return err
+		}
 	}
 	for _, l := range g.Locations() {
 		gr.Locations = append(gr.Locations, IDPair{l.ExternalIdentifier, l.ID})
 	}
 	for _, s := range g.Subscribers {
-		sr := SubscriberResult{ExternalIdentifier: s.ExternalIdentifier, ID: s.ID, Status: status[s.ExternalIdentifier]}
+		st := model.StatusPending // every subscriber of a group just created
+		if status != nil {
+			st = status[s.ExternalIdentifier]
+		}
+		sr := SubscriberResult{ExternalIdentifier: s.ExternalIdentifier, ID: s.ID, Status: st}
 		for _, d := range s.Dependents {
 			sr.Dependents = append(sr.Dependents, IDPair{d.ExternalIdentifier, d.ID})
 		}

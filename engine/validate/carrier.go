@@ -51,6 +51,12 @@ type Carrier struct {
 type rule struct {
 	RuleSpec
 	prog *vm.Program
+	// ofEnrollment: an enrollment rule that names no entity but the
+	// enrollment, so its outcome is a function of the enrollment's value
+	// (and the validation clock, fixed for a checker): a checker runs it
+	// once per distinct enrollment. A census repeats a handful of them
+	// (same plans, same dates) over thousands of members.
+	ofEnrollment bool
 }
 
 // Rule targets: the entity kinds a rule may be "on".
@@ -192,13 +198,19 @@ func NewCarrier(spec CarrierSpec) (*Carrier, error) {
 				Err: fmt.Errorf("unknown target %q: use one of %s", rs.On, strings.Join(RuleTargets, ", "))})
 			continue
 		}
-		prog, err := compileRule(rs)
+		prog, names, err := compileRule(rs)
 		if err != nil {
 			errs = append(errs, &RuleError{Index: i, Field: "expr", Err: err})
 			continue
 		}
+		ofEnrollment := rs.On == OnEnrollment
+		for _, n := range names {
+			if n != OnEnrollment && slices.Contains(RuleTargets, n) {
+				ofEnrollment = false
+			}
+		}
 		i := ruleIndex(rs.On)
-		c.rules[i] = append(c.rules[i], rule{RuleSpec: rs, prog: prog})
+		c.rules[i] = append(c.rules[i], rule{RuleSpec: rs, prog: prog, ofEnrollment: ofEnrollment})
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -206,13 +218,15 @@ func NewCarrier(spec CarrierSpec) (*Carrier, error) {
 	return c, nil
 }
 
-func compileRule(rs RuleSpec) (*vm.Program, error) {
+// compileRule compiles a rule's expression and returns the identifiers it
+// names.
+func compileRule(rs RuleSpec) (*vm.Program, []string, error) {
 	if strings.TrimSpace(rs.Expr) == "" {
-		return nil, errors.New("the expression is empty")
+		return nil, nil, errors.New("the expression is empty")
 	}
 	prog, err := expr.Compile(rs.Expr, exprOptions...)
 	if err != nil {
-		return nil, fmt.Errorf("compiling expression: %w", err)
+		return nil, nil, fmt.Errorf("compiling expression: %w", err)
 	}
 	// Refuse variables that would be nil for this target, so a typo such
 	// as dependent.birth_date on an enrollment rule fails at load, not on
@@ -226,10 +240,10 @@ func compileRule(rs RuleSpec) (*vm.Program, error) {
 			continue
 		}
 		if slices.Contains(RuleTargets, name) {
-			return nil, fmt.Errorf("%s is not available in a rule on %s: use %s", name, rs.On, strings.Join(allowed, ", "))
+			return nil, nil, fmt.Errorf("%s is not available in a rule on %s: use %s", name, rs.On, strings.Join(allowed, ", "))
 		}
 	}
-	return prog, nil
+	return prog, used.names, nil
 }
 
 // identifiers collects the identifiers an expression names.
@@ -263,7 +277,7 @@ func (v *checker) runRules(target string, e *env, value any, base entity) {
 	rules := v.c.rules[ruleIndex(target)]
 	for i := range rules {
 		r := &rules[i]
-		out, err := v.vm.Run(r.prog, e)
+		out, err := v.run(r, e)
 		if err != nil {
 			if errors.Is(err, errEmptyDate) {
 				continue
@@ -292,6 +306,36 @@ func (v *checker) runRules(target string, e *env, value any, base entity) {
 		v.errs = append(v.errs, model.Error{ErrorType: model.ErrCarrierRule, Message: msg,
 			Parameter: param, Value: fieldValue(value, r.Parameter)})
 	}
+}
+
+// ruleRun is the outcome of a rule on an enrollment value.
+type ruleRun struct {
+	out any
+	err error
+}
+
+// ruleMemoKey names a rule's run on an enrollment value.
+type ruleMemoKey struct {
+	r *rule
+	e model.Enrollment
+}
+
+// run runs a rule on e, once per distinct enrollment for a rule that
+// depends on nothing else (rule.ofEnrollment).
+func (v *checker) run(r *rule, e *env) (any, error) {
+	if !r.ofEnrollment || e.Enrollment == nil {
+		return v.vm.Run(r.prog, e)
+	}
+	key := ruleMemoKey{r, *e.Enrollment}
+	if done, ok := v.memo[key]; ok {
+		return done.out, done.err
+	}
+	out, err := v.vm.Run(r.prog, e)
+	if v.memo == nil {
+		v.memo = map[ruleMemoKey]ruleRun{}
+	}
+	v.memo[key] = ruleRun{out, err}
+	return out, err
 }
 
 // sentence capitalises msg and ends it with a full stop.

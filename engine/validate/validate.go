@@ -43,6 +43,7 @@ type checker struct {
 	errs  []model.Error
 	env   env
 	vm    vm.VM // reused across rules: a run allocates less
+	memo  map[ruleMemoKey]ruleRun
 }
 
 // at is where a value lives: its entity's path, its field's JSON name, and

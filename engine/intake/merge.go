@@ -80,17 +80,11 @@ func subscriberHash(s *model.Subscriber) string {
 
 // appendSubscriberHash is subscriberHash encoding into buf, which it
 // returns for reuse. The content is the subscriber's binary encoding as a
-// stored version holds it (store.AppendSubscriber): canonical, and a
-// fifth of the cost of its JSON.
+// stored version holds it, ids and statuses left out
+// (store.AppendSubscriberContent): canonical, and a fifth of the cost of
+// its JSON.
 func appendSubscriberHash(buf []byte, s *model.Subscriber) (string, []byte) {
-	c := *s
-	c.ID, c.Status, c.StatusDatetime, c.Errors = "", "", nil, nil
-	c.Dependents = make([]model.Dependent, len(s.Dependents))
-	for i, d := range s.Dependents {
-		d.ID = ""
-		c.Dependents[i] = d
-	}
-	buf = store.AppendSubscriber(buf, &c)
+	buf = store.AppendSubscriberContent(buf, s)
 	sum := sha256.Sum256(buf)
 	return hex.EncodeToString(sum[:]), buf
 }

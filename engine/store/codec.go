@@ -87,19 +87,29 @@ func appendVersion(dst []byte, g *model.Group) []byte {
 	return e.group(dst, g)
 }
 
-// AppendSubscriber appends the binary encoding of one subscriber, as a
-// version holds it: a canonical byte form of the subscriber's content, which
-// the intake hashes to tell changed members from unchanged ones.
-func AppendSubscriber(dst []byte, s *model.Subscriber) []byte {
-	return versionEncoder{}.subscriber(dst, s)
+// AppendSubscriberContent appends the binary encoding of one subscriber as
+// a version holds it, but with its id, its dependents' ids, its status and
+// its errors left empty: a canonical byte form of what the partner said of
+// the subscriber, which the intake hashes to tell changed members from
+// unchanged ones (byte for byte the encoding of a copy with those fields
+// cleared, without making the copy).
+func AppendSubscriberContent(dst []byte, s *model.Subscriber) []byte {
+	return versionEncoder{content: true}.subscriber(dst, s)
 }
 
-// versionEncoder groups the encoding functions under one name; it holds no
-// state. Each method appends one model type to b, fields in the order
-// documented above, and returns the extended slice. (Passing the slice in
-// and out, rather than keeping it in a struct behind a pointer, keeps it in
-// registers and spares a GC write barrier on every append.)
-type versionEncoder struct{}
+type versionEncoder struct {
+	// content leaves out what onboard adds to a subscriber (ids, status,
+	// errors): AppendSubscriberContent.
+	content bool
+}
+
+// id is an id to encode: empty when encoding content only.
+func (e versionEncoder) id(s string) string {
+	if e.content {
+		return ""
+	}
+	return s
+}
 
 // sizeHint estimates the encoded size of g from typical sizes of its parts,
 // so that a large version grows dst once rather than a dozen times.
@@ -194,7 +204,7 @@ func (e versionEncoder) address(b []byte, a *model.Address) []byte {
 }
 
 func (e versionEncoder) subscriber(b []byte, s *model.Subscriber) []byte {
-	b = e.str(b, s.ID)
+	b = e.str(b, e.id(s.ID))
 	b = e.str(b, s.ExternalIdentifier)
 	b = e.str(b, s.LocationExternalIdentifier)
 	b = e.str(b, s.FirstName)
@@ -227,13 +237,18 @@ func (e versionEncoder) subscriber(b []byte, s *model.Subscriber) []byte {
 	for i := range s.Dependents {
 		b = e.dependent(b, &s.Dependents[i])
 	}
+	if e.content {
+		b = e.str(b, "")
+		b = e.time(b, nil)
+		return e.errorList(b, nil)
+	}
 	b = e.str(b, string(s.Status))
 	b = e.time(b, s.StatusDatetime)
 	return e.errorList(b, s.Errors)
 }
 
 func (e versionEncoder) dependent(b []byte, d *model.Dependent) []byte {
-	b = e.str(b, d.ID)
+	b = e.str(b, e.id(d.ID))
 	b = e.str(b, d.ExternalIdentifier)
 	b = e.str(b, d.FirstName)
 	b = e.str(b, d.MiddleName)

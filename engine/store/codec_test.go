@@ -8,6 +8,7 @@ import (
 	"math"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -428,5 +429,28 @@ func BenchmarkVersionCodec(b *testing.B) {
 			}
 			report(b)
 		})
+	}
+}
+
+// TestSubscriberContentIsTheEncodingWithoutWhatOnboardAdds: the content
+// encoding of a subscriber is byte for byte the encoding of a copy with its
+// id, dependents' ids, status and errors cleared (the intake's hashes of
+// stored subscribers stay valid), and it differs when the partner's data
+// does.
+func TestSubscriberContentIsTheEncodingWithoutWhatOnboardAdds(t *testing.T) {
+	s := filledGroup(t).Subscribers[0]
+	c := s
+	c.ID, c.Status, c.StatusDatetime, c.Errors = "", "", nil, nil
+	c.Dependents = slices.Clone(s.Dependents)
+	for i := range c.Dependents {
+		c.Dependents[i].ID = ""
+	}
+	got := AppendSubscriberContent(nil, &s)
+	if want := (versionEncoder{}).subscriber(nil, &c); !bytes.Equal(got, want) {
+		t.Fatalf("content encoding differs from the cleared copy's:\n%x\n%x", got, want)
+	}
+	s.FirstName += "x"
+	if bytes.Equal(AppendSubscriberContent(nil, &s), got) {
+		t.Fatal("a changed first name encodes the same")
 	}
 }

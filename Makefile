@@ -31,8 +31,9 @@ test:
 # validation, store writes, 834 rendering, 999 parsing), then onboard against
 # this machine's floor (engine/benchrun): generated censuses of 100,000 and
 # 1,000,000 members, each measurement one child process; the 1,000,000 run
-# takes minutes. BENCH_SIZES=100000 for the small one only; BENCH_FLAGS for
-# more, e.g. BENCH_FLAGS=-pprof=var/bench/pprof to profile each pass.
+# takes minutes (three rounds of each, reported as the median round).
+# BENCH_SIZES=100000 for the small one only; BENCH_FLAGS for more, e.g.
+# BENCH_FLAGS=-runs=1 for one round, -pprof=var/bench/pprof to profile.
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m $(PKGS)
 	$(GO) build -o bin/benchrun ./engine/benchrun

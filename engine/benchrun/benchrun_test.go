@@ -68,6 +68,7 @@ func TestTargets(t *testing.T) {
 		r := sizeResult{members: members}
 		r.floor.wall = floor
 		r.drop.intake, r.drop.transmit, r.drop.maxRSS = intake, transmit, rss
+		r.firstIntake = intake
 		r.redrop.intake, r.redrop.maxRSS = redrop, rss
 		return r
 	}
@@ -94,6 +95,26 @@ func TestTargets(t *testing.T) {
 	printTable(&out, []sizeResult{run(100_000, time.Second, time.Second, time.Second, 400*time.Millisecond, 100<<20)})
 	if !strings.Contains(out.String(), "100,000") || !strings.Contains(out.String(), "2.00 × floor") {
 		t.Errorf("table:\n%s", out.String())
+	}
+}
+
+// TestMedianRun: the median round by a key (the lower middle of an even
+// count), whatever the order of the rounds, and the largest peak RSS.
+func TestMedianRun(t *testing.T) {
+	rounds := []onboardRun{{intake: 3 * time.Second}, {intake: time.Second}, {intake: 2 * time.Second}}
+	rounds[0].maxRSS, rounds[1].maxRSS, rounds[2].maxRSS = 10, 30, 20
+	byIntake := func(d onboardRun) time.Duration { return d.intake }
+	if got := medianRun(rounds, byIntake); got.intake != 2*time.Second {
+		t.Errorf("median of 3, 1, 2 s: %v", got.intake)
+	}
+	if got := medianRun(rounds[:2], byIntake); got.intake != time.Second {
+		t.Errorf("median of 3, 1 s: %v, want the lower", got.intake)
+	}
+	if rounds[0].intake != 3*time.Second {
+		t.Error("medianRun reordered its argument")
+	}
+	if got := largestRSS(rounds, func(d onboardRun) int64 { return d.maxRSS }); got != 30 {
+		t.Errorf("largest RSS %d, want 30", got)
 	}
 }
 

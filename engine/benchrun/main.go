@@ -52,6 +52,7 @@ type options struct {
 	dir       string
 	keep      bool
 	pprof     string
+	runs      int
 }
 
 func parseOptions(args []string, stderr io.Writer) (options, error) {
@@ -65,6 +66,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.dir, "dir", filepath.Join(os.TempDir(), "onboard-bench"), "work folder: generated files and run state")
 	fs.BoolVar(&o.keep, "keep", false, "keep each run's state, folders and logs")
 	fs.StringVar(&o.pprof, "pprof", "", "also profile each onboard pass in-process and write CPU and heap profiles to this folder")
+	fs.IntVar(&o.runs, "runs", 3, "rounds of floor, first drop and re-drop per size: each is reported as its median round, peak RSS as the largest")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -74,6 +76,9 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 			return o, fmt.Errorf("-sizes: %q is not a member count", s)
 		}
 		o.sizes = append(o.sizes, n)
+	}
+	if o.runs < 1 {
+		return o, errors.New("-runs must be at least 1")
 	}
 	if o.groupSize < 1 {
 		return o, errors.New("-group-size must be at least 1")

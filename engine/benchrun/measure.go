@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/onboard/onboard/formats/census/censusgen"
@@ -23,6 +25,10 @@ type sizeResult struct {
 	floor    floorRun
 	drop     onboardRun
 	redrop   onboardRun
+	// firstIntake is the median of the first drops' intakes, which the
+	// re-drop is compared with (drop is the median by intake+transmit).
+	firstIntake time.Duration
+	runs        int
 }
 
 // floorRun is the floor child's measurement.
@@ -53,53 +59,88 @@ func measure(ctx context.Context, o options, self string, groups int, stderr io.
 	}
 	r.csvBytes = fi.Size()
 	dir := filepath.Join(o.dir, fmt.Sprintf("run-%d", r.members))
-	if err := newRunDir(dir); err != nil {
-		return r, err
-	}
 	defer func() {
 		if err == nil && !o.keep {
 			os.RemoveAll(dir) // kept after a failure: its logs say why
 		}
 	}()
+	// Each measurement is a round of its own on a fresh folder; on a shared
+	// machine one round can be a quarter slower than the next, so each kind
+	// is reported as its median round (and peak RSS as the largest).
+	var floors []floorRun
+	var drops, redrops []onboardRun
+	for round := 1; round <= o.runs; round++ {
+		if err := newRunDir(dir); err != nil {
+			return r, err
+		}
+		fmt.Fprintf(stderr, "benchrun: %d members, round %d of %d: onboard once (first drop)\n", r.members, round, o.runs)
+		if err := linkOrCopy(src, filepath.Join(dir, "in", "census.csv")); err != nil {
+			return r, err
+		}
+		drop, err := runOnboard(ctx, self, o.onboard, dir, "drop")
+		if err != nil {
+			return r, err
+		}
+		if err := drop.check(dir, r.groups, "created"); err != nil {
+			return r, err
+		}
+		if r.x12Bytes, err = folderSize(filepath.Join(dir, "inbox")); err != nil {
+			return r, err
+		}
 
-	fmt.Fprintf(stderr, "benchrun: %d members: onboard once (first drop)\n", r.members)
-	if err := linkOrCopy(src, filepath.Join(dir, "in", "census.csv")); err != nil {
-		return r, err
-	}
-	if r.drop, err = runOnboard(ctx, self, o.onboard, dir, "drop"); err != nil {
-		return r, err
-	}
-	if err := r.drop.check(dir, r.groups, "created"); err != nil {
-		return r, err
-	}
-	if r.x12Bytes, err = folderSize(filepath.Join(dir, "inbox")); err != nil {
-		return r, err
-	}
+		fmt.Fprintf(stderr, "benchrun: %d members, round %d of %d: floor\n", r.members, round, o.runs)
+		floor, err := runFloor(ctx, self, src, dir, r.x12Bytes)
+		if err != nil {
+			return r, err
+		}
+		if floor.Rows != r.members {
+			return r, fmt.Errorf("the floor inserted %d rows of %d", floor.Rows, r.members)
+		}
 
-	fmt.Fprintf(stderr, "benchrun: %d members: floor\n", r.members)
-	if r.floor, err = runFloor(ctx, self, src, dir, r.x12Bytes); err != nil {
-		return r, err
+		fmt.Fprintf(stderr, "benchrun: %d members, round %d of %d: onboard once (unchanged re-drop, CRLF)\n", r.members, round, o.runs)
+		if err := writeCRLF(src, filepath.Join(dir, "in", "census-crlf.csv")); err != nil {
+			return r, err
+		}
+		redrop, err := runOnboard(ctx, self, o.onboard, dir, "redrop")
+		if err != nil {
+			return r, err
+		}
+		if err := redrop.check(dir, r.groups, "unchanged"); err != nil {
+			return r, err
+		}
+		floors, drops, redrops = append(floors, floor), append(drops, drop), append(redrops, redrop)
 	}
-	if r.floor.Rows != r.members {
-		return r, fmt.Errorf("the floor inserted %d rows of %d", r.floor.Rows, r.members)
-	}
-
-	fmt.Fprintf(stderr, "benchrun: %d members: onboard once (unchanged re-drop, CRLF)\n", r.members)
-	if err := writeCRLF(src, filepath.Join(dir, "in", "census-crlf.csv")); err != nil {
-		return r, err
-	}
-	if r.redrop, err = runOnboard(ctx, self, o.onboard, dir, "redrop"); err != nil {
-		return r, err
-	}
-	if err := r.redrop.check(dir, r.groups, "unchanged"); err != nil {
-		return r, err
-	}
+	r.floor = medianRun(floors, func(f floorRun) time.Duration { return f.wall })
+	r.floor.maxRSS = largestRSS(floors, func(f floorRun) int64 { return f.maxRSS })
+	r.drop = medianRun(drops, func(d onboardRun) time.Duration { return d.intake + d.transmit })
+	r.drop.maxRSS = largestRSS(drops, func(d onboardRun) int64 { return d.maxRSS })
+	r.firstIntake = medianRun(drops, func(d onboardRun) time.Duration { return d.intake }).intake
+	r.runs = o.runs
+	r.redrop = medianRun(redrops, func(d onboardRun) time.Duration { return d.intake })
+	r.redrop.maxRSS = largestRSS(redrops, func(d onboardRun) int64 { return d.maxRSS })
 	if o.pprof != "" {
 		if err := profileSize(ctx, o, self, src, r.members, stderr); err != nil {
 			return r, err
 		}
 	}
 	return r, nil
+}
+
+// medianRun returns the run with the median key (the lower middle of an
+// even count).
+func medianRun[T any](runs []T, key func(T) time.Duration) T {
+	sorted := slices.Clone(runs)
+	slices.SortStableFunc(sorted, func(a, b T) int { return cmp.Compare(key(a), key(b)) })
+	return sorted[(len(sorted)-1)/2]
+}
+
+// largestRSS returns the largest peak RSS of the runs.
+func largestRSS[T any](runs []T, rss func(T) int64) int64 {
+	var m int64
+	for _, r := range runs {
+		m = max(m, rss(r))
+	}
+	return m
 }
 
 // ensureCensus returns the generated census of this shape, generating it

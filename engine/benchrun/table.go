@@ -25,12 +25,12 @@ func printTable(w io.Writer, results []sizeResult) {
 		rd := r.redrop
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f\t%.1f\t%s\t\n", group(r.members), "onboard: unchanged re-drop (CRLF)",
 			secs(rd.wall), secs(rd.cpu), secs(rd.intake), secsOrDash(rd.transmit), group(int(perSec(r.members, rd.intake))), mb/rd.intake.Seconds(), mib(rd.maxRSS),
-			fmt.Sprintf("%.2f × intake", ratio(rd.intake, d.intake)))
+			fmt.Sprintf("%.2f × intake", ratio(rd.intake, r.firstIntake)))
 	}
 	tw.Flush()
 	for _, r := range results {
-		fmt.Fprintf(w, "  %s members: %d groups of %d, census %.1f MB, 834 %.1f MB (%s members sent); wall includes startup and the acks, LDEx and report stages of `onboard once`\n",
-			group(r.members), r.groups, r.members/max(r.groups, 1), float64(r.csvBytes)/1e6, float64(r.x12Bytes)/1e6, group(r.drop.sent.Members))
+		fmt.Fprintf(w, "  %s members: %d groups of %d, census %.1f MB, 834 %.1f MB (%s members sent); wall includes startup and the acks, LDEx and report stages of `onboard once`; each row the median of %d rounds (re-drop against the median first intake), peak RSS the largest\n",
+			group(r.members), r.groups, r.members/max(r.groups, 1), float64(r.csvBytes)/1e6, float64(r.x12Bytes)/1e6, group(r.drop.sent.Members), r.runs)
 	}
 }
 
@@ -69,7 +69,7 @@ func targets(results []sizeResult) []target {
 	}
 	for _, r := range results {
 		out = append(out, target{name: fmt.Sprintf("%s members: unchanged re-drop under 0.5× the first intake", group(r.members)),
-			measured: fmt.Sprintf("%.2f×", ratio(r.redrop.intake, r.drop.intake)), ok: ratio(r.redrop.intake, r.drop.intake) < 0.5})
+			measured: fmt.Sprintf("%.2f×", ratio(r.redrop.intake, r.firstIntake)), ok: ratio(r.redrop.intake, r.firstIntake) < 0.5})
 	}
 	return out
 }

@@ -98,3 +98,43 @@ func TestDependentIDsRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestSourceDigestFollowsTheVersion: a version saved with a source digest
+// lists it on its group; SetSourceDigest replaces it, and a new version
+// saved without one clears it.
+func TestSourceDigestFollowsTheVersion(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	g := sampleGroup()
+	save := func(digest string) {
+		t.Helper()
+		if err := s.Update(ctx, func(tx Tx) error {
+			_, err := tx.SaveGroup(ctx, g, Save{ContentHash: "h" + digest, SourceDigest: digest, Reason: "test"})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	digest := func() string {
+		t.Helper()
+		rec, err := s.GroupByExternal(ctx, g.PartnerID, g.ExternalIdentifier)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rec.SourceDigest
+	}
+	save("d1")
+	if got := digest(); got != "d1" {
+		t.Fatalf("after saving with d1: %q", got)
+	}
+	if err := s.Update(ctx, func(tx Tx) error { return tx.SetSourceDigest(ctx, g.ID, "d2") }); err != nil {
+		t.Fatal(err)
+	}
+	if got := digest(); got != "d2" {
+		t.Fatalf("after SetSourceDigest d2: %q", got)
+	}
+	save("")
+	if got := digest(); got != "" {
+		t.Fatalf("after a version saved without a digest: %q", got)
+	}
+}

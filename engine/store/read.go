@@ -77,13 +77,13 @@ func (r reader) Files(ctx context.Context, ff FileFilter) ([]FileRecord, error) 
 	return out, rows.Err()
 }
 
-const groupCols = `id, partner_id, external_identifier, carrier_id, organization_name, status, status_datetime, policy_number, version, transmitted_version, content_hash, errors, last_file_id, created_at, updated_at`
+const groupCols = `id, partner_id, external_identifier, carrier_id, organization_name, status, status_datetime, policy_number, version, transmitted_version, content_hash, errors, last_file_id, created_at, updated_at, source_digest`
 
 func scanGroup(sc interface{ Scan(...any) error }) (*GroupRecord, error) {
 	var g GroupRecord
 	var status, sdt, errs, created, updated string
 	err := sc.Scan(&g.ID, &g.PartnerID, &g.ExternalIdentifier, &g.CarrierID, &g.OrganizationName, &status, &sdt,
-		&g.PolicyNumber, &g.Version, &g.TransmittedVersion, &g.ContentHash, &errs, &g.LastFileID, &created, &updated)
+		&g.PolicyNumber, &g.Version, &g.TransmittedVersion, &g.ContentHash, &errs, &g.LastFileID, &created, &updated, &g.SourceDigest)
 	if err != nil {
 		return nil, err
 	}

@@ -223,4 +223,11 @@ UPDATE subscribers SET dependent_ids = COALESCE(NULLIF((
 DROP TABLE enrollments;
 DROP TABLE dependents;
 `,
+	// 6: the digest of the rows a group's current version was read from
+	// (with the mapping, the carrier's rules and the build that read
+	// them), so that a file sending the group again unchanged is known as
+	// such without mapping and validating it again (engine/intake).
+	`
+ALTER TABLE groups ADD COLUMN source_digest TEXT NOT NULL DEFAULT '';
+`,
 }

@@ -67,6 +67,9 @@ type Tx interface {
 	// its subscribers (DESIGN.md §4) and records an event when it changes.
 	RefreshGroupStatus(ctx context.Context, groupID, reason, source string) (model.Status, error)
 	SetPolicyNumber(ctx context.Context, groupID, policyNumber string) error
+	// SetSourceDigest records what a group's current version is now known
+	// to be read from (a file that sent it again unchanged in other rows).
+	SetSourceDigest(ctx context.Context, groupID, digest string) error
 
 	// NextControl reserves n consecutive control numbers of a kind (isa13,
 	// gs06, st02) for a carrier and returns the first. Numbers are never

@@ -95,6 +95,9 @@ type GroupRecord struct {
 	LastFileID         string
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
+	// SourceDigest identifies what the current version was read from
+	// (Save.SourceDigest); "" when unknown.
+	SourceDigest string
 }
 
 // GroupFilter selects groups; empty fields match everything.
@@ -130,6 +133,10 @@ type Save struct {
 	SubscriberHashes map[string]string
 	Reason           string
 	Source           string
+	// SourceDigest identifies what the version was read from, so that the
+	// same rows sent again are known unchanged (see engine/intake); ""
+	// when the reader gives none.
+	SourceDigest string
 }
 
 // Event is one status change in a group's history.

@@ -162,16 +162,16 @@ func (t *sqliteTx) SaveGroup(ctx context.Context, g *model.Group, s Save) (*Grou
 	}
 	version := 1
 	if isNew {
-		_, err = t.tx.ExecContext(ctx, `INSERT INTO groups (id, partner_id, external_identifier, carrier_id, organization_name, status, status_datetime, version, content_hash, last_file_id, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, g.ID, g.PartnerID, g.ExternalIdentifier, g.CarrierID, g.Employer.OrganizationName,
-			string(model.StatusPending), fmtTime(now), version, s.ContentHash, s.FileID, fmtTime(now), fmtTime(now))
+		_, err = t.tx.ExecContext(ctx, `INSERT INTO groups (id, partner_id, external_identifier, carrier_id, organization_name, status, status_datetime, version, content_hash, last_file_id, created_at, updated_at, source_digest)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, g.ID, g.PartnerID, g.ExternalIdentifier, g.CarrierID, g.Employer.OrganizationName,
+			string(model.StatusPending), fmtTime(now), version, s.ContentHash, s.FileID, fmtTime(now), fmtTime(now), s.SourceDigest)
 		if err == nil {
 			err = t.addEvent(ctx, g.ID, "", "", model.StatusPending, s.Reason, s.Source)
 		}
 	} else {
 		version = prev.Version + 1
-		_, err = t.tx.ExecContext(ctx, `UPDATE groups SET carrier_id = ?, organization_name = ?, version = ?, content_hash = ?, errors = '', last_file_id = ?, updated_at = ? WHERE id = ?`,
-			g.CarrierID, g.Employer.OrganizationName, version, s.ContentHash, s.FileID, fmtTime(now), g.ID)
+		_, err = t.tx.ExecContext(ctx, `UPDATE groups SET carrier_id = ?, organization_name = ?, version = ?, content_hash = ?, errors = '', last_file_id = ?, updated_at = ?, source_digest = ? WHERE id = ?`,
+			g.CarrierID, g.Employer.OrganizationName, version, s.ContentHash, s.FileID, fmtTime(now), s.SourceDigest, g.ID)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("saving group %s: %w", g.ExternalIdentifier, err)
@@ -364,6 +364,14 @@ func hasUnacknowledged(ctx context.Context, t *sqliteTx, groupID string) bool {
 	t.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM transmissions tr JOIN transmission_groups g ON g.transmission_id = tr.id
 		WHERE g.group_id = ? AND tr.state = 'delivered' AND tr.ack_state IN ('', 'accepted')`, groupID).Scan(&n)
 	return n > 0
+}
+
+// SetSourceDigest implements Tx.
+func (t *sqliteTx) SetSourceDigest(ctx context.Context, groupID, digest string) error {
+	if _, err := t.tx.ExecContext(ctx, `UPDATE groups SET source_digest = ? WHERE id = ?`, digest, groupID); err != nil {
+		return fmt.Errorf("recording source digest: %w", err)
+	}
+	return nil
 }
 
 // SetPolicyNumber implements Tx.

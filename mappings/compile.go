@@ -1,6 +1,7 @@
 package mappings
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"reflect"
@@ -34,7 +35,8 @@ type compiler struct {
 // used in error positions. The error is a Problems listing every mistake.
 func Compile(data []byte, name string) (*Mapping, error) {
 	c := &compiler{decoder: decoder{file: name}, targetLine: map[Target]int{}}
-	c.m = &Mapping{Name: name, Employee: "employee", trimCells: true, groupKey: -1}
+	c.m = &Mapping{Name: name, Employee: "employee", trimCells: true, groupKey: -1,
+		fingerprint: sha256.Sum256(append(append([]byte(name), 0), data...))}
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		var ye yamlerr.Error

@@ -34,7 +34,13 @@ type Mapping struct {
 	groupKey    int // index in fields of the group.external_identifier field
 	has         [NumTargets]bool
 	usesRow     bool
+	fingerprint [32]byte
 }
+
+// Fingerprint identifies the mapping's definition: the SHA-256 of its name
+// and its file's content, as compiled. Two mappings with the same
+// fingerprint map any file alike.
+func (m *Mapping) Fingerprint() [32]byte { return m.fingerprint }
 
 // field is one compiled columns entry.
 type field struct {

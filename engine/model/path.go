@@ -53,6 +53,11 @@ type SourcedGroup struct {
 	Index SourceIndex `json:"-"`
 	// Errors are problems found while reading (before validation).
 	Errors []Error
+	// Digest identifies what the group was read from, when the reader can
+	// say: a census gives the SHA-256 of its mapping, the header and the
+	// group's rows, field by field (not their bytes: line endings and
+	// quoting do not count), so the same rows sent again are known.
+	Digest []byte `json:"-"`
 }
 
 // SourceIndex is a compact record of where a group's values came from.

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"slices"
@@ -42,11 +43,23 @@ type Carrier struct {
 	delimiters string
 	// delimSet marks the delimiters' bytes when every delimiter is ASCII
 	// (delimASCII), so text checks scan a value once.
-	delimSet   [256]bool
-	delimASCII bool
-	plans      map[string]string        // plan id → product line
-	rules      [len(ruleTargets)][]rule // by target (ruleIndex), in configured order
+	delimSet    [256]bool
+	delimASCII  bool
+	plans       map[string]string        // plan id → product line
+	rules       [len(ruleTargets)][]rule // by target (ruleIndex), in configured order
+	fingerprint [32]byte
+	dated       bool
 }
+
+// Fingerprint identifies what the carrier's checks are: the SHA-256 of its
+// spec (catalog, rules, delimiters). Two carriers with the same fingerprint
+// judge any group alike on the same day.
+func (c *Carrier) Fingerprint() [32]byte { return c.fingerprint }
+
+// Dated reports whether a rule reads today(), so that a group that passed
+// may fail on a later day; without one, Group's outcome for a group moves
+// only the way "not in the future" does, from errors to none.
+func (c *Carrier) Dated() bool { return c.dated }
 
 type rule struct {
 	RuleSpec
@@ -176,10 +189,11 @@ var exprOptions = []expr.Option{
 // errors.Join of *RuleError values, one per bad rule.
 func NewCarrier(spec CarrierSpec) (*Carrier, error) {
 	c := &Carrier{
-		id:         spec.ID,
-		delimiters: spec.Delimiters,
-		plans:      make(map[string]string, len(spec.Plans)),
-		delimASCII: true,
+		id:          spec.ID,
+		delimiters:  spec.Delimiters,
+		plans:       make(map[string]string, len(spec.Plans)),
+		delimASCII:  true,
+		fingerprint: sha256.Sum256(fmt.Appendf(nil, "%q", spec)),
 	}
 	for i := 0; i < len(spec.Delimiters); i++ {
 		if b := spec.Delimiters[i]; b < utf8.RuneSelf {
@@ -204,6 +218,9 @@ func NewCarrier(spec CarrierSpec) (*Carrier, error) {
 			continue
 		}
 		ofEnrollment := rs.On == OnEnrollment
+		if slices.Contains(names, "today") {
+			c.dated = true
+		}
 		for _, n := range names {
 			if n != OnEnrollment && slices.Contains(RuleTargets, n) {
 				ofEnrollment = false

@@ -50,3 +50,29 @@ func TestEnrollmentRulesRunOncePerValueAndReportEveryEnrollment(t *testing.T) {
 		t.Errorf("subscriber-dependent rule errors at %v, want only Hannah's (E1003) vision enrollment", hannah)
 	}
 }
+
+// TestCarrierFingerprintAndDated: the fingerprint changes with the spec
+// and only with it; a rule reading today() makes the carrier dated.
+func TestCarrierFingerprintAndDated(t *testing.T) {
+	a, b := testCarrier(t), testCarrier(t)
+	if a.Fingerprint() != b.Fingerprint() || a.Dated() {
+		t.Fatalf("same spec: fingerprints %x %x, dated %v", a.Fingerprint(), b.Fingerprint(), a.Dated())
+	}
+	spec := testSpec()
+	spec.Plans[0].ProductLine = "dental"
+	c, err := NewCarrier(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Fingerprint() == a.Fingerprint() {
+		t.Error("a changed catalog has the same fingerprint")
+	}
+	spec = testSpec()
+	spec.Rules = append(spec.Rules, RuleSpec{ID: "not-past", On: "enrollment", Expr: "enrollment.start_date >= today()", Message: "no past starts"})
+	if c, err = NewCarrier(spec); err != nil {
+		t.Fatal(err)
+	}
+	if !c.Dated() || c.Fingerprint() == a.Fingerprint() {
+		t.Errorf("a today() rule: dated %v, same fingerprint %v", c.Dated(), c.Fingerprint() == a.Fingerprint())
+	}
+}

@@ -1,7 +1,10 @@
 package census
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
+	"hash"
 	"strconv"
 
 	"github.com/onboard/onboard/engine/model"
@@ -24,6 +27,8 @@ type builder struct {
 	jobs    slab[model.EmploymentDetails]
 	enrolls slab[model.Enrollment]
 	lines   slab[string]
+
+	digest hash.Hash // SourcedGroup.Digest, row by row
 }
 
 // scratch is where a Reader builds a group's subscribers and dependents:
@@ -74,12 +79,15 @@ func (s *slab[T]) take(n int) []T {
 func newBuilder(r *Reader, key string, line, rows int) *builder {
 	g := &model.Group{ExternalIdentifier: key, Subscribers: r.scratch.subs[:0]}
 	src := newSourceIndex(r, rows)
+	digest := sha256.New()
+	digest.Write(r.digestPrefix())
 	return &builder{
-		r:   r,
-		g:   g,
-		src: src,
-		sg:  &model.SourcedGroup{Group: g, File: r.file, Line: line, Index: src},
-		sc:  &r.scratch,
+		digest: digest,
+		r:      r,
+		g:      g,
+		src:    src,
+		sg:     &model.SourcedGroup{Group: g, File: r.file, Line: line, Index: src},
+		sc:     &r.scratch,
 	}
 }
 
@@ -88,8 +96,23 @@ func (b *builder) errorf(t model.ErrorType, param string, line int, column strin
 		Message: fmt.Sprintf(format, args...), Source: &model.Source{File: b.r.file, Line: line, Column: column}})
 }
 
+// digestRow adds a row to the group's digest: each field's length and
+// bytes, then the field count (so no two rows or splits of a row digest
+// alike).
+func (b *builder) digestRow(rec []string) {
+	buf := b.r.digestBuf[:0]
+	for _, f := range rec {
+		buf = binary.AppendUvarint(buf, uint64(len(f)))
+		buf = append(buf, f...)
+	}
+	buf = binary.AppendUvarint(buf, uint64(len(rec)))
+	b.digest.Write(buf)
+	b.r.digestBuf = buf
+}
+
 // add maps one row into the group.
 func (b *builder) add(rec []string, line int) {
+	b.digestRow(rec)
 	if w := b.r.plan.Width(); len(rec) != w {
 		b.errorf(model.ErrParameterInvalid, "", line, "", "",
 			"Line %d has %d fields but the header has %d; check the row for missing or extra commas or quotes.", line, len(rec), w)
@@ -456,5 +479,6 @@ func (b *builder) finish() *model.SourcedGroup {
 		b.g.Subscribers = nil // as a group without members decodes from JSON
 	}
 	model.SortErrors(b.sg.Errors)
+	b.sg.Digest = b.digest.Sum(nil)
 	return b.sg
 }

@@ -3,6 +3,7 @@ package census
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -51,6 +52,9 @@ type Reader struct {
 	row    mappings.Row
 
 	stream *streamState // NewStreamReader's; nil for NewReader's
+
+	digestHead []byte // digestPrefix's, once made
+	digestBuf  []byte // a row's digest input, reused
 
 	scratch scratch                       // see builder
 	cols    []*[mappings.NumTargets]int32 // the rows' Column arrays (colsOf)
@@ -297,6 +301,22 @@ func (r *Reader) nextStreamed() (*model.SourcedGroup, error) {
 	s.done[key] = true
 	s.lastRows = rows
 	return b.finish(), nil
+}
+
+// digestPrefix is what every group's digest starts with: the mapping's
+// fingerprint and the header, field by field.
+func (r *Reader) digestPrefix() []byte {
+	if r.digestHead == nil {
+		fp := r.plan.Mapping().Fingerprint()
+		b := append([]byte("census\x00"), fp[:]...)
+		for i := range r.plan.Width() {
+			h := r.plan.Header(i)
+			b = binary.AppendUvarint(b, uint64(len(h)))
+			b = append(b, h...)
+		}
+		r.digestHead = binary.AppendUvarint(b, uint64(r.plan.Width()))
+	}
+	return r.digestHead
 }
 
 // Next returns the next group, in order of first appearance; io.EOF at the end.

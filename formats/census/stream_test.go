@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"os"
 	"strings"
 	"testing"
 
@@ -121,4 +123,54 @@ func FuzzStreamReader(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		streamMatchesIndex(t, m, data)
 	})
+}
+
+// TestGroupDigests: a group's digest is the same for the same rows in other
+// bytes (CRLF, quoted fields), differs when a field of its rows does (and
+// only that group's), and differs under another mapping.
+func TestGroupDigests(t *testing.T) {
+	m := standard(t)
+	small := readFile(t, "census-small.csv")
+	digests := func(m *mappings.Mapping, data []byte) map[string]string {
+		t.Helper()
+		out := map[string]string{}
+		for _, sg := range readAll(t, m, data) {
+			if len(sg.Digest) != 32 {
+				t.Fatalf("group %s: digest of %d bytes", sg.Group.ExternalIdentifier, len(sg.Digest))
+			}
+			out[sg.Group.ExternalIdentifier] = fmt.Sprintf("%x", sg.Digest)
+		}
+		return out
+	}
+	base := digests(m, small)
+	if len(base) != 2 {
+		t.Fatalf("%d groups", len(base))
+	}
+	crlf := strings.ReplaceAll(string(small), "\n", "\r\n")
+	quoted := strings.Replace(string(small), "Alvarez", `"Alvarez"`, -1)
+	for name, data := range map[string]string{"crlf": crlf, "quoted": quoted} {
+		if got := digests(m, []byte(data)); fmt.Sprint(got) != fmt.Sprint(base) {
+			t.Errorf("%s: digests %v, want %v", name, got, base)
+		}
+	}
+	changed := digests(m, []byte(strings.Replace(string(small), "Maria", "Mariah", 1)))
+	if changed["GCM-001"] == base["GCM-001"] {
+		t.Error("a changed first name left GCM-001's digest as it was")
+	}
+	for ext, d := range base {
+		if ext != "GCM-001" && changed[ext] != d {
+			t.Errorf("group %s's digest changed with another group's row", ext)
+		}
+	}
+	src, err := os.ReadFile("../../mappings/census-standard.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := mappings.Compile(src, "partner-copy.yaml") // the same columns, another mapping
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := digests(other, small); got["GCM-001"] == base["GCM-001"] {
+		t.Error("another mapping gives the same digest")
+	}
 }

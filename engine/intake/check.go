@@ -29,7 +29,7 @@ func Check(ctx context.Context, cfg *config.Config, p *config.Partner, file stri
 	name := filepath.Base(file)
 	res := &Result{File: name, PartnerID: p.ID, Groups: []GroupResult{}}
 	rw := newResultWriter(io.Discard, nil)
-	fileErrs, err := walk(ctx, p, cfg.Carrier(p.Carrier), name, withProgress(f, name, size, progress), false, now, func(sg *model.SourcedGroup, errs []model.Error, _ *groupHash) error {
+	fileErrs, err := walk(ctx, p, cfg.Carrier(p.Carrier), name, withProgress(f, name, size, progress), false, now, nil, func(sg *model.SourcedGroup, errs []model.Error, _ *groupHash) error {
 		gr := GroupResult{ExternalIdentifier: sg.Group.ExternalIdentifier, Line: sg.Line, Outcome: GroupValid, Errors: errs}
 		if len(errs) > 0 {
 			gr.Outcome = GroupRejected

@@ -44,6 +44,7 @@ func New(st store.Store, cfg *config.Config, open Opener, log *slog.Logger) *Int
 	if log == nil {
 		log = slog.Default()
 	}
+	go buildDigest() // hashes the executable once, beside the first pass's staging
 	return &Intake{store: st, cfg: cfg, open: open, log: log, settled: newSettler(), staged: newStagedSweep(), Now: time.Now, NewID: newTimeOrderedID}
 }
 

@@ -71,6 +71,13 @@ type visitor func(sg *model.SourcedGroup, errs []model.Error, h *groupHash) erro
 type groupHash struct {
 	Subs    []string
 	Content string
+	// Digest identifies what the group was read from (sourceDigest).
+	Digest string
+	// Unchanged: the stored version was read from the same (Digest), so
+	// the group was neither checked nor hashed; recheck does it, should
+	// the store say otherwise by the time the group is stored.
+	Unchanged bool
+	recheck   func() ([]model.Error, *groupHash)
 }
 
 // hashGroup canonicalizes g and hashes its content.
@@ -82,7 +89,10 @@ func hashGroup(g *model.Group) *groupHash {
 
 // walk reads a file group by group, validating each against the partner's
 // carrier. It returns the file-level errors; a returned error is operational.
-func walk(ctx context.Context, p *config.Partner, carrier *config.Carrier, name string, r io.ReadSeeker, stream bool, now time.Time, visit visitor) ([]model.Error, error) {
+// known, when not nil, returns the source digest of the partner's stored
+// group with an external identifier ("" when none).
+func walk(ctx context.Context, p *config.Partner, carrier *config.Carrier, name string, r io.ReadSeeker, stream bool, now time.Time,
+	known func(ext string) string, visit visitor) ([]model.Error, error) {
 	src, err := openSource(p, name, r, stream)
 	if err != nil {
 		if fe, ok := asFileError(err); ok {
@@ -101,7 +111,7 @@ func walk(ctx context.Context, p *config.Partner, carrier *config.Carrier, name 
 	var fileErrs []model.Error
 	err = overlap(ctx, func(ctx context.Context, emit func(walked) error) error {
 		var err error
-		fileErrs, err = readGroups(ctx, src, p, carrier, name, now, func(sg *model.SourcedGroup, errs []model.Error, h *groupHash) error {
+		fileErrs, err = readGroups(ctx, src, p, carrier, name, now, known, func(sg *model.SourcedGroup, errs []model.Error, h *groupHash) error {
 			return emit(walked{sg, errs, h})
 		})
 		return err
@@ -114,7 +124,8 @@ func walk(ctx context.Context, p *config.Partner, carrier *config.Carrier, name 
 
 // readGroups is walk's reading side: it maps and validates each group of
 // src and hands it to visit.
-func readGroups(ctx context.Context, src groupSource, p *config.Partner, carrier *config.Carrier, name string, now time.Time, visit visitor) ([]model.Error, error) {
+func readGroups(ctx context.Context, src groupSource, p *config.Partner, carrier *config.Carrier, name string, now time.Time,
+	known func(ext string) string, visit visitor) ([]model.Error, error) {
 	var v *validate.Carrier
 	if carrier != nil {
 		v = carrier.Validator
@@ -149,7 +160,7 @@ func readGroups(ctx context.Context, src groupSource, p *config.Partner, carrier
 			}
 		}
 	}, func(sg *model.SourcedGroup) error {
-		errs, h := checkGroup(sg, p, v, now, seen)
+		errs, h := checkGroup(sg, p, v, now, seen, known)
 		return visit(sg, errs, h)
 	})
 	if err != nil {
@@ -160,11 +171,44 @@ func readGroups(ctx context.Context, src groupSource, p *config.Partner, carrier
 
 // checkGroup validates a group read from a file of the partner's, and
 // hashes it when it is valid. seen holds the first line of each group
-// external identifier met so far in the file.
-func checkGroup(sg *model.SourcedGroup, p *config.Partner, v *validate.Carrier, now time.Time, seen map[string]int) ([]model.Error, *groupHash) {
+// external identifier met so far in the file. A group whose stored version
+// was read from the same rows (known) is neither: see digest.go.
+func checkGroup(sg *model.SourcedGroup, p *config.Partner, v *validate.Carrier, now time.Time, seen map[string]int,
+	known func(ext string) string) ([]model.Error, *groupHash) {
 	g := sg.Group
 	g.PartnerID = p.ID
 	g.CarrierID = p.Carrier
+	line, dup := seen[g.ExternalIdentifier]
+	if !dup {
+		seen[g.ExternalIdentifier] = sg.Line
+	}
+	dup = dup && g.ExternalIdentifier != ""
+	digest := sourceDigest(sg, p, v)
+	check := func() ([]model.Error, *groupHash) {
+		errs := validateGroup(sg, v, now)
+		if dup {
+			errs = append(errs, model.Error{ErrorType: model.ErrParameterDuplicate, Parameter: "group.external_identifier",
+				Value:   g.ExternalIdentifier,
+				Message: fmt.Sprintf("Group %s appears twice in this file (first at line %d); send each group once per file.", g.ExternalIdentifier, line)})
+		}
+		sg.Locate(errs)
+		model.SortErrors(errs)
+		if len(errs) > 0 {
+			return errs, nil
+		}
+		h := hashGroup(g)
+		h.Digest = digest
+		return errs, h
+	}
+	if digest != "" && known != nil && !dup && len(sg.Errors) == 0 && (v == nil || !v.Dated()) && known(g.ExternalIdentifier) == digest {
+		return nil, &groupHash{Digest: digest, Unchanged: true, recheck: check}
+	}
+	return check()
+}
+
+// validateGroup returns what the reader and validation found wrong with a
+// group, each problem once.
+func validateGroup(sg *model.SourcedGroup, v *validate.Carrier, now time.Time) []model.Error {
 	errs := append([]model.Error(nil), sg.Errors...)
 	// A value the reader could not map is reported once, by the reader.
 	type at struct {
@@ -175,26 +219,14 @@ func checkGroup(sg *model.SourcedGroup, p *config.Partner, v *validate.Carrier, 
 	for _, e := range sg.Errors {
 		unreadable[at{e.Parameter, e.Line()}] = true
 	}
-	verrs := validate.Group(g, v, now)
+	verrs := validate.Group(sg.Group, v, now)
 	sg.Locate(verrs)
 	for _, e := range verrs {
 		if !unreadable[at{e.Parameter, e.Line()}] {
 			errs = append(errs, e)
 		}
 	}
-	if line, dup := seen[g.ExternalIdentifier]; dup && g.ExternalIdentifier != "" {
-		errs = append(errs, model.Error{ErrorType: model.ErrParameterDuplicate, Parameter: "group.external_identifier",
-			Value:   g.ExternalIdentifier,
-			Message: fmt.Sprintf("Group %s appears twice in this file (first at line %d); send each group once per file.", g.ExternalIdentifier, line)})
-	} else {
-		seen[g.ExternalIdentifier] = sg.Line
-	}
-	sg.Locate(errs)
-	model.SortErrors(errs)
-	if len(errs) > 0 {
-		return errs, nil
-	}
-	return errs, hashGroup(g)
+	return errs
 }
 
 // process maps, validates and stores a claimed file in one transaction,
@@ -241,6 +273,15 @@ func (in *Intake) process(ctx context.Context, p *config.Partner, rec *store.Fil
 	}
 	m := &merger{newID: in.NewID, today: now.Format(time.DateOnly), full: p.Census != config.CensusChanges}
 	source := rec.Name
+	// The reading side looks up stored groups' source digests in what is
+	// committed (the file's own transaction holds each group once).
+	known := func(ext string) string {
+		g, err := in.store.GroupByExternal(ctx, p.ID, ext)
+		if err != nil {
+			return "" // not found, or unreadable: the group is checked in full
+		}
+		return g.SourceDigest
+	}
 
 	// A census is read in one pass, as if its groups were contiguous (as
 	// exports are); if they are not, nothing of that pass is kept (its
@@ -248,7 +289,7 @@ func (in *Intake) process(ctx context.Context, p *config.Partner, rec *store.Fil
 	stream := true
 	for {
 		err = in.store.Update(ctx, func(tx store.Tx) error {
-			fileErrs, err := walk(ctx, p, carrier, rec.Name, withProgress(src, rec.Name, st.size, in.Progress), stream, now, func(sg *model.SourcedGroup, errs []model.Error, h *groupHash) error {
+			fileErrs, err := walk(ctx, p, carrier, rec.Name, withProgress(src, rec.Name, st.size, in.Progress), stream, now, known, func(sg *model.SourcedGroup, errs []model.Error, h *groupHash) error {
 				gr, err := in.apply(ctx, tx, m, sg, errs, h, rec.ID, source)
 				if err != nil {
 					return err
@@ -340,6 +381,14 @@ func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.S
 	if prevRec != nil {
 		gr.ID = prevRec.ID
 	}
+	if h != nil && h.Unchanged {
+		if prevRec != nil && prevRec.SourceDigest == h.Digest {
+			gr.Outcome, gr.Status = GroupUnchanged, prevRec.Status
+			return gr, in.fillUnchangedIDs(ctx, tx, gr, prevRec)
+		}
+		// Stored otherwise since the reading side looked: check it now.
+		errs, h = h.recheck()
+	}
 	if len(errs) > 0 {
 		gr.Outcome, gr.Errors = GroupRejected, errs
 		if prevRec != nil {
@@ -358,13 +407,13 @@ func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.S
 		}
 		if h.Content == prevRec.ContentHash {
 			gr.Outcome, gr.Status = GroupUnchanged, prevRec.Status
-			if ir, ok := tx.(store.IDReader); ok {
-				return gr, fillStoredIDs(ctx, ir, gr)
+			if h.Digest != "" && h.Digest != prevRec.SourceDigest {
+				// Known by these rows from now on.
+				if err := tx.SetSourceDigest(ctx, prevRec.ID, h.Digest); err != nil {
+					return nil, err
+				}
 			}
-			if prev, err = tx.Version(ctx, prevRec.ID, prevRec.Version); err != nil {
-				return nil, err
-			}
-			return gr, fillIDs(ctx, tx, gr, prev)
+			return gr, in.fillUnchangedIDs(ctx, tx, gr, prevRec)
 		}
 		if prev, err = tx.Version(ctx, prevRec.ID, prevRec.Version); err != nil {
 			return nil, err
@@ -403,13 +452,31 @@ func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.S
 	if gr.Outcome == GroupUpdated {
 		reason = fmt.Sprintf("updated from file %s: %d added, %d changed, %d terminated", source, mc.added, mc.changed, mc.terminated)
 	}
-	rec, err := tx.SaveGroup(ctx, g, store.Save{FileID: fileID, ContentHash: hash, SubscriberHashes: hashes, Reason: reason, Source: source})
+	var digest string
+	if h != nil {
+		digest = h.Digest
+	}
+	rec, err := tx.SaveGroup(ctx, g, store.Save{FileID: fileID, ContentHash: hash, SubscriberHashes: hashes, Reason: reason, Source: source,
+		SourceDigest: digest})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errOperational, err)
 	}
 	gr.Status = rec.Status
 	gr.Counts.Added, gr.Counts.Changed, gr.Counts.Terminated = mc.added, mc.changed, mc.terminated
 	return gr, fillIDs(ctx, tx, gr, g)
+}
+
+// fillUnchangedIDs lists the ids of a group left unchanged, from the ids
+// the store lists for its current version, else from the version.
+func (in *Intake) fillUnchangedIDs(ctx context.Context, tx store.Tx, gr *GroupResult, rec *store.GroupRecord) error {
+	if ir, ok := tx.(store.IDReader); ok {
+		return fillStoredIDs(ctx, ir, gr)
+	}
+	prev, err := tx.Version(ctx, rec.ID, rec.Version)
+	if err != nil {
+		return err
+	}
+	return fillIDs(ctx, tx, gr, prev)
 }
 
 // fillIDs lists a group's location, subscriber and dependent ids, with

@@ -1,0 +1,170 @@
+package intake
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/onboard/onboard/engine/config"
+	"github.com/onboard/onboard/engine/model"
+	"github.com/onboard/onboard/engine/store"
+	"github.com/onboard/onboard/engine/transport"
+)
+
+// digests returns the stored source digest of each of acme's groups.
+func (e *env) digests() map[string]string {
+	e.t.Helper()
+	groups, err := e.st.Groups(context.Background(), store.GroupFilter{PartnerID: "acme"})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, g := range groups {
+		out[g.ExternalIdentifier] = g.SourceDigest
+	}
+	return out
+}
+
+// outcomes returns each group's outcome in a result.
+func outcomes(r Result) map[string]string {
+	out := map[string]string{}
+	for _, g := range r.Groups {
+		out[g.ExternalIdentifier] = string(g.Outcome)
+	}
+	return out
+}
+
+// withConfig makes the env's intake run on its config with extra YAML
+// appended to the carrier (e.g. another rule), on the same state.
+func (e *env) withCarrierRule(rule string) {
+	e.t.Helper()
+	path := filepath.Join(e.dir, "onboard-2.yaml")
+	data, err := os.ReadFile(filepath.Join(e.dir, "onboard.yaml"))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if err := os.WriteFile(path, append(data, []byte(rule)...), 0o600); err != nil {
+		e.t.Fatal(err)
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		e.t.Fatalf("loading config: %v", err)
+	}
+	open := func(ctx context.Context, f config.Folder) (transport.Folder, error) { return transport.NewLocal(f.Dir) }
+	now := e.in.Now
+	e.cfg, e.in = cfg, New(e.st, cfg, open, nil)
+	e.in.Now = now
+}
+
+// TestUnchangedRowsAreKnownByTheirDigest: a group sent again in the same
+// rows (other bytes: CRLF) is answered unchanged from its digest, without
+// being mapped into a version and compared: shown by a stored version that
+// differs from the rows yet carries their digest.
+func TestUnchangedRowsAreKnownByTheirDigest(t *testing.T) {
+	e := newEnv(t, "full", 1<<31)
+	data := readTestdata(t, "census-small.csv")
+	e.drop("census-small.csv", data)
+	e.pass()
+	first := e.digests()
+	if len(first) != 2 || first["GCM-001"] == "" || first["GCM-001"] == first["PDP-014"] {
+		t.Fatalf("digests after the first drop: %v", first)
+	}
+	ctx := context.Background()
+	rec, err := e.st.GroupByExternal(ctx, "acme", "GCM-001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _, err := e.st.CurrentGroup(ctx, rec.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Employer.OrganizationName = "Renamed Behind The Digest LLC"
+	if err := e.st.Update(ctx, func(tx store.Tx) error {
+		_, err := tx.SaveGroup(ctx, g, store.Save{ContentHash: "tampered", SourceDigest: rec.SourceDigest, Reason: "test"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	e.drop("census-crlf.csv", []byte(strings.ReplaceAll(string(data), "\n", "\r\n")))
+	e.pass()
+	r := e.result("census-crlf.csv")
+	if got := outcomes(r); got["GCM-001"] != string(GroupUnchanged) || got["PDP-014"] != string(GroupUnchanged) {
+		t.Fatalf("outcomes %v: want both unchanged, GCM-001 by its digest", got)
+	}
+	for _, gr := range r.Groups {
+		if gr.ID == "" || len(gr.Subscribers) == 0 || gr.Subscribers[0].ID == "" {
+			t.Errorf("group %s answered without its ids: %+v", gr.ExternalIdentifier, gr)
+		}
+	}
+}
+
+// TestChangedCarrierRulesCheckTheRowsAgain: the same rows under other
+// carrier rules are checked in full: the new rule's errors are reported.
+func TestChangedCarrierRulesCheckTheRowsAgain(t *testing.T) {
+	e := newEnv(t, "full", 1<<31)
+	data := readTestdata(t, "census-small.csv")
+	e.drop("census-small.csv", data)
+	e.pass()
+	e.withCarrierRule(`      - {id: no-family, on: enrollment, expr: 'enrollment.coverage_level != "family"', message: "no family coverage"}
+`)
+	e.drop("census-crlf.csv", []byte(strings.ReplaceAll(string(data), "\n", "\r\n")))
+	e.pass()
+	r := e.result("census-crlf.csv")
+	if got := outcomes(r); got["GCM-001"] != string(GroupRejected) {
+		t.Fatalf("outcomes %v: GCM-001 has family coverage, which the new rule refuses", got)
+	}
+	found := false
+	for _, g := range r.Groups {
+		for _, er := range g.Errors {
+			found = found || (er.ErrorType == model.ErrCarrierRule && strings.Contains(er.Message, "No family coverage"))
+		}
+	}
+	if !found {
+		t.Errorf("the new rule's error is not reported: %+v", r.Groups)
+	}
+}
+
+// TestDatedRulesAlwaysCheck: with a rule that reads today(), the same rows
+// are checked again on a later day, and fail when the day makes them.
+func TestDatedRulesAlwaysCheck(t *testing.T) {
+	e := newEnv(t, "full", 1<<31)
+	e.withCarrierRule(`      - {id: not-started, on: enrollment, expr: 'enrollment.start_date > today()', message: "coverage must start after today"}
+`)
+	data := readTestdata(t, "census-small.csv")
+	e.drop("census-small.csv", data)
+	e.pass()
+	if got := outcomes(e.result("census-small.csv")); got["GCM-001"] != string(GroupCreated) {
+		t.Fatalf("first drop: %v", got)
+	}
+	later := time.Date(2027, 2, 1, 9, 0, 0, 0, time.UTC) // census-small's coverage starts 2027-01-01
+	e.in.Now = func() time.Time { return later }
+	e.drop("census-crlf.csv", []byte(strings.ReplaceAll(string(data), "\n", "\r\n")))
+	e.pass()
+	if got := outcomes(e.result("census-crlf.csv")); got["GCM-001"] != string(GroupRejected) {
+		t.Fatalf("a month after coverage started: %v, want GCM-001 rejected by the dated rule", got)
+	}
+}
+
+// TestUnchangedContentInOtherRowsIsKnownNext: rows that map to the stored
+// content in other fields (spaces the mapping trims) are unchanged by the
+// full comparison, and their digest is recorded for the next time.
+func TestUnchangedContentInOtherRowsIsKnownNext(t *testing.T) {
+	e := newEnv(t, "full", 1<<31)
+	data := readTestdata(t, "census-small.csv")
+	e.drop("census-small.csv", data)
+	e.pass()
+	first := e.digests()
+	e.drop("census-spaced.csv", []byte(strings.Replace(string(data), ",Maria,", ",  Maria ,", 1)))
+	e.pass()
+	if got := outcomes(e.result("census-spaced.csv")); got["GCM-001"] != string(GroupUnchanged) {
+		t.Fatalf("outcomes %v", got)
+	}
+	next := e.digests()
+	if next["GCM-001"] == first["GCM-001"] || next["GCM-001"] == "" || next["PDP-014"] != first["PDP-014"] {
+		t.Fatalf("digests %v after %v: want GCM-001's replaced by the spaced rows', PDP-014's kept", next, first)
+	}
+}

@@ -14,6 +14,19 @@ import (
 	"github.com/onboard/onboard/engine/transport"
 )
 
+// acceptSmall starts an env with census-small accepted and returns the file.
+func acceptSmall(t *testing.T) (*env, []byte) {
+	t.Helper()
+	e := newEnv(t, "full", 1<<31)
+	data := readTestdata(t, "census-small.csv")
+	e.drop("census-small.csv", data)
+	e.pass()
+	return e, data
+}
+
+// crlf is data with CRLF line endings: other bytes, the same rows.
+func crlf(data []byte) []byte { return []byte(strings.ReplaceAll(string(data), "\n", "\r\n")) }
+
 // digests returns the stored source digest of each of acme's groups.
 func (e *env) digests() map[string]string {
 	e.t.Helper()
@@ -37,8 +50,8 @@ func outcomes(r Result) map[string]string {
 	return out
 }
 
-// withConfig makes the env's intake run on its config with extra YAML
-// appended to the carrier (e.g. another rule), on the same state.
+// withCarrierRule makes the env's intake run on its config with a rule
+// appended to the carrier's, on the same state.
 func (e *env) withCarrierRule(rule string) {
 	e.t.Helper()
 	path := filepath.Join(e.dir, "onboard-2.yaml")
@@ -64,10 +77,7 @@ func (e *env) withCarrierRule(rule string) {
 // being mapped into a version and compared: shown by a stored version that
 // differs from the rows yet carries their digest.
 func TestUnchangedRowsAreKnownByTheirDigest(t *testing.T) {
-	e := newEnv(t, "full", 1<<31)
-	data := readTestdata(t, "census-small.csv")
-	e.drop("census-small.csv", data)
-	e.pass()
+	e, data := acceptSmall(t)
 	first := e.digests()
 	if len(first) != 2 || first["GCM-001"] == "" || first["GCM-001"] == first["PDP-014"] {
 		t.Fatalf("digests after the first drop: %v", first)
@@ -89,7 +99,7 @@ func TestUnchangedRowsAreKnownByTheirDigest(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	e.drop("census-crlf.csv", []byte(strings.ReplaceAll(string(data), "\n", "\r\n")))
+	e.drop("census-crlf.csv", crlf(data))
 	e.pass()
 	r := e.result("census-crlf.csv")
 	if got := outcomes(r); got["GCM-001"] != string(GroupUnchanged) || got["PDP-014"] != string(GroupUnchanged) {
@@ -105,13 +115,10 @@ func TestUnchangedRowsAreKnownByTheirDigest(t *testing.T) {
 // TestChangedCarrierRulesCheckTheRowsAgain: the same rows under other
 // carrier rules are checked in full: the new rule's errors are reported.
 func TestChangedCarrierRulesCheckTheRowsAgain(t *testing.T) {
-	e := newEnv(t, "full", 1<<31)
-	data := readTestdata(t, "census-small.csv")
-	e.drop("census-small.csv", data)
-	e.pass()
+	e, data := acceptSmall(t)
 	e.withCarrierRule(`      - {id: no-family, on: enrollment, expr: 'enrollment.coverage_level != "family"', message: "no family coverage"}
 `)
-	e.drop("census-crlf.csv", []byte(strings.ReplaceAll(string(data), "\n", "\r\n")))
+	e.drop("census-crlf.csv", crlf(data))
 	e.pass()
 	r := e.result("census-crlf.csv")
 	if got := outcomes(r); got["GCM-001"] != string(GroupRejected) {
@@ -142,7 +149,7 @@ func TestDatedRulesAlwaysCheck(t *testing.T) {
 	}
 	later := time.Date(2027, 2, 1, 9, 0, 0, 0, time.UTC) // census-small's coverage starts 2027-01-01
 	e.in.Now = func() time.Time { return later }
-	e.drop("census-crlf.csv", []byte(strings.ReplaceAll(string(data), "\n", "\r\n")))
+	e.drop("census-crlf.csv", crlf(data))
 	e.pass()
 	if got := outcomes(e.result("census-crlf.csv")); got["GCM-001"] != string(GroupRejected) {
 		t.Fatalf("a month after coverage started: %v, want GCM-001 rejected by the dated rule", got)
@@ -153,10 +160,7 @@ func TestDatedRulesAlwaysCheck(t *testing.T) {
 // content in other fields (spaces the mapping trims) are unchanged by the
 // full comparison, and their digest is recorded for the next time.
 func TestUnchangedContentInOtherRowsIsKnownNext(t *testing.T) {
-	e := newEnv(t, "full", 1<<31)
-	data := readTestdata(t, "census-small.csv")
-	e.drop("census-small.csv", data)
-	e.pass()
+	e, data := acceptSmall(t)
 	first := e.digests()
 	e.drop("census-spaced.csv", []byte(strings.Replace(string(data), ",Maria,", ",  Maria ,", 1)))
 	e.pass()

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver
@@ -51,7 +52,7 @@ func OpenSQLite(ctx context.Context, path string, opts ...Option) (*SQLite, erro
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
-	dsn := "file:" + path + "?" + q.Encode()
+	dsn := "file:" + uriPath(path) + "?" + q.Encode()
 	// The writer's statement journals (the multi-row INSERTs' ON CONFLICT
 	// and foreign-key checks need them) stay in memory instead of a
 	// temporary file: about 5% of a large intake was writing them.
@@ -67,7 +68,7 @@ func OpenSQLite(ctx context.Context, path string, opts ...Option) (*SQLite, erro
 	// The writer does not checkpoint when it commits: the checkpointer
 	// does, beside it (see checkpoint.go).
 	q.Add("_pragma", "wal_autocheckpoint(0)")
-	wdsn := "file:" + path + "?" + q.Encode()
+	wdsn := "file:" + uriPath(path) + "?" + q.Encode()
 
 	w, err := sql.Open("sqlite", wdsn)
 	if err != nil {
@@ -94,6 +95,14 @@ func OpenSQLite(ctx context.Context, path string, opts ...Option) (*SQLite, erro
 	}
 	s.ckpt.start(r)
 	return s, nil
+}
+
+// uriPath escapes a file path for a SQLite URI filename: '?' would start
+// the query and '#' a fragment, so that a database in a folder named
+// "run#2" was opened as "run" (another file, shared by every such folder).
+// '%' is escaped so that an escape-like name stays itself.
+func uriPath(path string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 }
 
 func (s *SQLite) migrate(ctx context.Context) error { return s.migrateTo(ctx, len(migrations)) }

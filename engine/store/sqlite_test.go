@@ -235,3 +235,33 @@ func TestUpdateRollsBack(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestDatabaseInAFolderWithURICharacters: a database whose path holds '#',
+// '?' or '%' is opened at that path (a SQLite URI would read '#' as a
+// fragment and '?' as a query, and open another file).
+func TestDatabaseInAFolderWithURICharacters(t *testing.T) {
+	base := t.TempDir()
+	dir := filepath.Join(base, "run#2 ?x=1 %41")
+	path := filepath.Join(dir, "onboard.db")
+	s, err := OpenSQLite(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Update(context.Background(), func(tx Tx) error { return tx.SetPolicyNumber(context.Background(), "none", "x") }); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	fi, err := os.Stat(path)
+	if err != nil || fi.Size() == 0 {
+		t.Fatalf("database at %s: %v %v", path, fi, err)
+	}
+	entries, err := os.ReadDir(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Name() != filepath.Base(dir) {
+			t.Errorf("a stray %s beside the database's folder", e.Name())
+		}
+	}
+}

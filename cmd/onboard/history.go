@@ -17,12 +17,8 @@ type historyCmd struct{}
 func (c *historyCmd) Run(ctx context.Context, m *Main, args []string) int {
 	fs := m.flagSet("history", "history -config F GROUP   (GROUP: an id or partner:external_identifier)")
 	path := fs.String("config", defaultConfig(), "config file")
-	if code, ok := parse(fs, args); !ok {
+	if code, ok := parseOneArg(fs, args); !ok {
 		return code
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return 2
 	}
 	_, st, ok := m.openStore(ctx, *path)
 	if !ok {

@@ -110,6 +110,19 @@ func parse(fs *flag.FlagSet, args []string) (int, bool) {
 	return 0, true
 }
 
+// parseOneArg is parse for a command that takes exactly one argument after
+// its flags; without one it prints the usage and exits 2.
+func parseOneArg(fs *flag.FlagSet, args []string) (int, bool) {
+	if code, ok := parse(fs, args); !ok {
+		return code, false
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return 2, false
+	}
+	return 0, true
+}
+
 // defaultConfig is -config's default.
 func defaultConfig() string {
 	if v := os.Getenv("ONBOARD_CONFIG"); v != "" {

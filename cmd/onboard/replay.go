@@ -18,12 +18,8 @@ type replayCmd struct{}
 func (c *replayCmd) Run(ctx context.Context, m *Main, args []string) int {
 	fs := m.flagSet("replay", "replay -config F FILE_ID   (the file_id of its result file)")
 	path := fs.String("config", defaultConfig(), "config file")
-	if code, ok := parse(fs, args); !ok {
+	if code, ok := parseOneArg(fs, args); !ok {
 		return code
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return 2
 	}
 	log := m.logger()
 	e, ok := m.openEngine(ctx, *path, log)

@@ -21,8 +21,9 @@ import (
 //
 //   - the rows, field by field, with the mapping and the header
 //     (model.SourcedGroup.Digest, from the census reader);
-//   - the partner and its carrier, and the carrier's catalog and rules
-//     (validate.Carrier.Fingerprint);
+//   - the partner, its census mode (a full census terminates the members
+//     a change file leaves alone) and its carrier, and the carrier's
+//     catalog and rules (validate.Carrier.Fingerprint);
 //   - this build of onboard (the SHA-256 of its executable), whose own
 //     checks and reference data could change.
 //
@@ -35,8 +36,11 @@ import (
 // partner's, or "" when the reader gives none (group JSON) or this build
 // cannot be identified.
 func sourceDigest(sg *model.SourcedGroup, p *config.Partner, v *validate.Carrier) string {
+	if len(sg.Digest) == 0 {
+		return ""
+	}
 	build := buildDigest()
-	if len(sg.Digest) == 0 || build == nil {
+	if build == nil {
 		return ""
 	}
 	h := sha256.New()
@@ -45,7 +49,7 @@ func sourceDigest(sg *model.SourcedGroup, p *config.Partner, v *validate.Carrier
 		fp := v.Fingerprint()
 		h.Write(fp[:])
 	}
-	for _, s := range []string{p.ID, p.Carrier} {
+	for _, s := range []string{p.ID, string(p.Census), p.Carrier} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}

@@ -2,6 +2,7 @@ package intake
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,16 +51,13 @@ func outcomes(r Result) map[string]string {
 	return out
 }
 
-// withCarrierRule makes the env's intake run on its config with a rule
-// appended to the carrier's, on the same state.
-func (e *env) withCarrierRule(rule string) {
+// reconfigure makes the env's intake run, on the same state, on its
+// config with the census mode given and extra appended to the carrier
+// (a rule, say).
+func (e *env) reconfigure(mode, extra string) {
 	e.t.Helper()
 	path := filepath.Join(e.dir, "onboard-2.yaml")
-	data, err := os.ReadFile(filepath.Join(e.dir, "onboard.yaml"))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if err := os.WriteFile(path, append(data, []byte(rule)...), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(fmt.Sprintf(testConfig, mode, 1<<31)+extra), 0o600); err != nil {
 		e.t.Fatal(err)
 	}
 	cfg, err := config.Load(path)
@@ -71,6 +69,10 @@ func (e *env) withCarrierRule(rule string) {
 	e.cfg, e.in = cfg, New(e.st, cfg, open, nil)
 	e.in.Now = now
 }
+
+// withCarrierRule makes the env's intake run on its config with a rule
+// appended to the carrier's, on the same state.
+func (e *env) withCarrierRule(rule string) { e.reconfigure("full", rule) }
 
 // TestUnchangedRowsAreKnownByTheirDigest: a group sent again in the same
 // rows (other bytes: CRLF) is answered unchanged from its digest, without
@@ -170,5 +172,36 @@ func TestUnchangedContentInOtherRowsIsKnownNext(t *testing.T) {
 	next := e.digests()
 	if next["GCM-001"] == first["GCM-001"] || next["GCM-001"] == "" || next["PDP-014"] != first["PDP-014"] {
 		t.Fatalf("digests %v after %v: want GCM-001's replaced by the spaced rows', PDP-014's kept", next, first)
+	}
+}
+
+// TestCensusModeIsPartOfTheDigest: rows a change file stored (keeping a
+// member it left out) are checked again when the partner's census turns
+// full, which ends that member's coverage.
+func TestCensusModeIsPartOfTheDigest(t *testing.T) {
+	e := newEnv(t, "changes", 1<<31)
+	data := readTestdata(t, "census-small.csv")
+	e.drop("census-small.csv", data)
+	e.pass()
+	// E1002 (GCM-001) left out, Maria renamed: the change file updates
+	// GCM-001, keeping E1002 as it was, and its rows' digest is stored.
+	var kept []string
+	for _, l := range strings.SplitAfter(string(data), "\n") {
+		if !strings.Contains(l, ",E1002,") {
+			kept = append(kept, l)
+		}
+	}
+	without := []byte(strings.Replace(strings.Join(kept, ""), ",Maria,", ",Mariah,", 1))
+	e.drop("without-e1002.csv", without)
+	e.pass()
+	if got := outcomes(e.result("without-e1002.csv")); got["GCM-001"] != string(GroupUpdated) {
+		t.Fatalf("change file without E1002: %v, want GCM-001 updated", got)
+	}
+	e.reconfigure("full", "")
+	e.drop("without-e1002-full.csv", crlf(without))
+	e.pass()
+	r := e.result("without-e1002-full.csv")
+	if got := outcomes(r); got["GCM-001"] != string(GroupUpdated) {
+		t.Fatalf("the same rows as a full census: %v, want GCM-001 updated (E1002 terminated)", got)
 	}
 }

@@ -183,7 +183,10 @@ func checkGroup(sg *model.SourcedGroup, p *config.Partner, v *validate.Carrier, 
 		seen[g.ExternalIdentifier] = sg.Line
 	}
 	dup = dup && g.ExternalIdentifier != ""
-	digest := sourceDigest(sg, p, v)
+	var digest string
+	if known != nil { // no store to compare with ('onboard check'), nothing to record
+		digest = sourceDigest(sg, p, v)
+	}
 	check := func() ([]model.Error, *groupHash) {
 		errs := validateGroup(sg, v, now)
 		if dup {
@@ -200,7 +203,7 @@ func checkGroup(sg *model.SourcedGroup, p *config.Partner, v *validate.Carrier, 
 		h.Digest = digest
 		return errs, h
 	}
-	if digest != "" && known != nil && !dup && len(sg.Errors) == 0 && (v == nil || !v.Dated()) && known(g.ExternalIdentifier) == digest {
+	if digest != "" && !dup && len(sg.Errors) == 0 && (v == nil || !v.Dated()) && known(g.ExternalIdentifier) == digest {
 		return nil, &groupHash{Digest: digest, Unchanged: true, recheck: check}
 	}
 	return check()
@@ -384,7 +387,7 @@ func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.S
 	if h != nil && h.Unchanged {
 		if prevRec != nil && prevRec.SourceDigest == h.Digest {
 			gr.Outcome, gr.Status = GroupUnchanged, prevRec.Status
-			return gr, in.fillUnchangedIDs(ctx, tx, gr, prevRec)
+			return gr, fillUnchangedIDs(ctx, tx, gr, prevRec)
 		}
 		// Stored otherwise since the reading side looked: check it now.
 		errs, h = h.recheck()
@@ -413,7 +416,7 @@ func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.S
 					return nil, err
 				}
 			}
-			return gr, in.fillUnchangedIDs(ctx, tx, gr, prevRec)
+			return gr, fillUnchangedIDs(ctx, tx, gr, prevRec)
 		}
 		if prev, err = tx.Version(ctx, prevRec.ID, prevRec.Version); err != nil {
 			return nil, err
@@ -468,7 +471,7 @@ func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.S
 
 // fillUnchangedIDs lists the ids of a group left unchanged, from the ids
 // the store lists for its current version, else from the version.
-func (in *Intake) fillUnchangedIDs(ctx context.Context, tx store.Tx, gr *GroupResult, rec *store.GroupRecord) error {
+func fillUnchangedIDs(ctx context.Context, tx store.Tx, gr *GroupResult, rec *store.GroupRecord) error {
 	if ir, ok := tx.(store.IDReader); ok {
 		return fillStoredIDs(ctx, ir, gr)
 	}

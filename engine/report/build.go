@@ -219,7 +219,16 @@ func WriteFiles(ctx context.Context, f transport.Folder, dir string, rows []Row,
 		// buffer first: a report of thousands of groups is megabytes. A
 		// failed rendering fails the write, which leaves nothing visible.
 		pr, pw := io.Pipe()
-		go func() { pw.CloseWithError(file.write(pw)) }()
+		go func() {
+			// A panic here would not reach the job's recovery (another
+			// goroutine): it fails this write instead of the daemon.
+			defer func() {
+				if r := recover(); r != nil {
+					pw.CloseWithError(fmt.Errorf("rendering %s: panic: %v", file.name, r))
+				}
+			}()
+			pw.CloseWithError(file.write(pw))
+		}()
 		err := f.Write(ctx, name, pr, perm)
 		pr.CloseWithError(errors.New("report write ended")) // unblocks the renderer if the write stopped early
 		if err != nil {

@@ -135,6 +135,16 @@ func (in *Intake) Pass(ctx context.Context, p *config.Partner) (Summary, error) 
 				continue
 			}
 		}
+		if errors.Is(err, transport.ErrChanged) && fs.FileID == "" {
+			// Nothing was claimed: the file is taken once it settles
+			// anew (a partner still writing, or a name swapped for a
+			// symlink, which is then answered as one).
+			in.settled.forget(p.ID, f.Name)
+			sum.Waiting++
+			in.log.Warn("file changed while it was opened or read; it is taken once it settles again",
+				"partner", p.ID, "file", f.Name, "err", err)
+			continue
+		}
 		if err != nil {
 			sum.Failed++
 			sum.LastErr = err

@@ -24,7 +24,7 @@ func (in *Intake) rejectSpecial(ctx context.Context, p *config.Partner, inbound 
 	safe := safeName(f.Name)
 	fs := FileSummary{Name: f.Name, Outcome: store.OutcomeRejected, Errors: 1, Result: path.Join(dirResults, safe+".result.json")}
 	fe := model.Error{ErrorType: model.ErrFileInvalid, Parameter: "file",
-		Message: fmt.Sprintf("%s is a symbolic link (or another special file), which onboard never follows; "+
+		Message: fmt.Sprintf("%s is a symbolic link (or another special file), which onboard does not read; "+
 			"put the file itself in the folder.", safe)}
 	written, err := in.writeRejection(ctx, p, f.Name, safe, fe)
 	if err != nil {
@@ -42,7 +42,7 @@ func (in *Intake) rejectSpecial(ctx context.Context, p *config.Partner, inbound 
 		return fs, fmt.Errorf("moving %s to %s: %w", safe, target, err)
 	}
 	if written {
-		in.log.Warn("file rejected: a symlink or other special file is never followed; moved to failed/",
+		in.log.Warn("file rejected: a symlink or other special file is not read; moved to failed/",
 			"partner", p.ID, "file", safe, "moved_to", target)
 	}
 	return fs, nil

@@ -40,7 +40,9 @@ func (in *Intake) stage(ctx context.Context, p *config.Partner, inbound transpor
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("creating staging folder: %w", err)
 	}
-	r, err := inbound.Open(ctx, f.Name)
+	// The file opened must be the one listed (a symlink swapped in after
+	// the listing, or a file rewritten since, is refused: ErrChanged).
+	r, err := transport.OpenListed(ctx, inbound, f)
 	if err != nil {
 		return nil, nil, fmt.Errorf("opening %s: %w", f.Name, err)
 	}
@@ -78,7 +80,7 @@ func (in *Intake) stage(ctx context.Context, p *config.Partner, inbound transpor
 		// The partner is writing it again (a rewrite in place, or more
 		// appended after it looked settled): what was read is not the
 		// settled file. Leave it; it is taken once it settles anew.
-		return nil, nil, fmt.Errorf("copying %s to staging: the file changed while it was read (%d bytes listed, %d read)", f.Name, f.Size, n)
+		return nil, nil, fmt.Errorf("copying %s to staging: %d bytes listed, %d read: %w", f.Name, f.Size, n, transport.ErrChanged)
 	}
 	// Not synced: the staged copy lives only while this pass processes it,
 	// the partner's file stays in the inbound folder until its result is

@@ -31,7 +31,12 @@ type Folder interface {
 	List(ctx context.Context, dir string) ([]FileInfo, error)
 	// Stat returns the file's info, or an error wrapping ErrNotExist.
 	Stat(ctx context.Context, name string) (FileInfo, error)
-	// Open opens a file for reading. The reader honours ctx.
+	// Open opens a file for reading. The reader honours ctx. Only the
+	// name's own regular file is read: the file opened is compared with a
+	// fresh lstat of the name (a symlink swapped in after the listing is
+	// refused with ErrChanged), and at the end of the content the reader
+	// checks again, failing with ErrChanged instead of io.EOF when the
+	// file changed. OpenListed also compares it with a listing.
 	Open(ctx context.Context, name string) (io.ReadCloser, error)
 	// Write stores the content of r atomically under name: it writes to a
 	// temporary name (".NAME.tmp" in the same directory), then renames it

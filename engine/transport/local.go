@@ -120,28 +120,67 @@ func (l *Local) Open(ctx context.Context, name string) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, l.fail("opening", p, err)
 	}
-	info, err := f.Stat()
-	if err == nil && !info.Mode().IsRegular() {
-		err = errNotRegular
-	}
+	info, err := l.checkOpen(f, p)
 	if err != nil {
 		f.Close()
 		return nil, l.fail("opening", p, err)
 	}
-	return &localReader{ctx: ctx, f: f}, nil
+	return &localReader{ctx: ctx, f: f, l: l, name: p, info: info}, nil
 }
 
-// localReader is a file whose reads stop when ctx is done.
+// checkOpen checks that the open file is a regular file and the very file
+// (same device and inode) the name holds now, not followed through a
+// symlink swapped in (the root keeps a symlink inside the folder).
+func (l *Local) checkOpen(f *os.File, p string) (fs.FileInfo, error) {
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, errNotRegular
+	}
+	li, err := l.root.Lstat(p)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("the name is gone since it was opened: %w", ErrChanged)
+		}
+		return nil, err
+	}
+	if !os.SameFile(info, li) {
+		return nil, fmt.Errorf("the name is no longer the file opened: %w", ErrChanged)
+	}
+	return info, nil
+}
+
+// localReader is a file whose reads stop when ctx is done; at the end of
+// its content it checks the file is still the one opened, unchanged.
 type localReader struct {
-	ctx context.Context
-	f   *os.File
+	ctx  context.Context
+	f    *os.File
+	l    *Local
+	name string
+	info fs.FileInfo
 }
 
 func (r *localReader) Read(b []byte) (int, error) {
 	if err := r.ctx.Err(); err != nil {
 		return 0, fmt.Errorf("reading %s: %w", r.f.Name(), err)
 	}
-	return r.f.Read(b)
+	n, err := r.f.Read(b)
+	if err == io.EOF {
+		now, cerr := r.l.checkOpen(r.f, r.name)
+		if cerr == nil && (now.Size() != r.info.Size() || !now.ModTime().Equal(r.info.ModTime())) {
+			cerr = fmt.Errorf("the file changed while it was read: %w", ErrChanged)
+		}
+		if cerr != nil {
+			return n, r.l.fail("reading", r.name, cerr)
+		}
+	}
+	return n, err
+}
+
+func (r *localReader) openedInfo() FileInfo {
+	return FileInfo{Name: path.Base(r.name), Size: r.info.Size(), ModTime: r.info.ModTime()}
 }
 
 func (r *localReader) Close() error { return r.f.Close() }

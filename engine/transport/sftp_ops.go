@@ -74,27 +74,39 @@ func (s *SFTP) Stat(ctx context.Context, name string) (FileInfo, error) {
 // Open opens a file for reading. Each read has the folder's timeout as a
 // deadline and stops when ctx is done; a read that fails closes the
 // connection, so the next operation reconnects.
+//
+// The server opens by path and follows a symlink, so a name swapped for a
+// symlink between the listing and the open would be read from wherever it
+// points. Open therefore compares the handle (FSTAT) with a fresh LSTAT of
+// the name and refuses any difference with ErrChanged; at the end of the
+// content the reader checks both again (checkHandle).
 func (s *SFTP) Open(ctx context.Context, name string) (io.ReadCloser, error) {
 	p, err := cleanPath(name, false)
 	if err != nil {
 		return nil, fmt.Errorf("opening in %s: %w", s, err)
 	}
 	var (
-		c *conn
-		f *sftp.File
+		c  *conn
+		f  *sftp.File
+		at attrs
 	)
 	err = s.do(ctx, true, func(cc *conn, _ int) error {
 		ff, err := cc.sc.Open(s.abs(p))
 		if err != nil {
 			return err
 		}
-		c, f = cc, ff
+		a, err := checkHandle(cc.sc, ff, s.abs(p))
+		if err != nil {
+			ff.Close()
+			return err
+		}
+		c, f, at = cc, ff, a
 		return nil
 	})
 	if err != nil {
 		return nil, s.fail("opening", p, err)
 	}
-	return &sftpReader{s: s, c: c, f: f, ctx: ctx, name: p}, nil
+	return &sftpReader{s: s, c: c, f: f, ctx: ctx, name: p, at: at}, nil
 }
 
 // sftpReader reads a remote file under a watchdog.
@@ -104,7 +116,32 @@ type sftpReader struct {
 	f    *sftp.File
 	ctx  context.Context
 	name string
+	at   attrs // the file opened, as checkHandle saw it
 	err  error // sticky: after a failure the connection is gone
+}
+
+func (r *sftpReader) openedInfo() FileInfo {
+	return FileInfo{Name: path.Base(r.name), Size: r.at.size, ModTime: r.at.mtime}
+}
+
+// recheck runs at the end of the content: the handle and the name must
+// still be the file that was opened, unchanged, else what was read is not
+// a settled file (it grew, or the name now points elsewhere).
+func (r *sftpReader) recheck() error {
+	ctx, cancel := context.WithTimeoutCause(r.ctx, r.s.timeout, r.s.deadline)
+	defer cancel()
+	err := r.c.guard(ctx, func() error {
+		now, err := checkHandle(r.c.sc, r.f, r.s.abs(r.name))
+		if err == nil && !now.same(r.at) {
+			err = fmt.Errorf("the file changed while it was read: %w", ErrChanged)
+		}
+		return err
+	})
+	if err != nil {
+		r.err = r.s.fail("reading", r.name, err)
+		return r.err
+	}
+	return nil
 }
 
 func (r *sftpReader) Read(b []byte) (int, error) {
@@ -116,7 +153,13 @@ func (r *sftpReader) Read(b []byte) (int, error) {
 	}
 	w := r.c.watch(r.ctx, r.s.timeout)
 	n, err := r.f.Read(b)
-	return n, r.after(w.stop(), err)
+	err = r.after(w.stop(), err)
+	if err == io.EOF {
+		if cerr := r.recheck(); cerr != nil {
+			return n, cerr
+		}
+	}
+	return n, err
 }
 
 // WriteTo lets io.Copy use the library's concurrent reads; the timeout
@@ -130,7 +173,10 @@ func (r *sftpReader) WriteTo(dst io.Writer) (int64, error) {
 	}
 	w := r.c.watch(r.ctx, r.s.timeout)
 	n, err := r.f.WriteTo(&pausingWriter{w: dst, dog: w})
-	return n, r.after(w.stop(), err)
+	if err = r.after(w.stop(), err); err == nil {
+		err = r.recheck()
+	}
+	return n, err
 }
 
 // after turns a read's outcome into the reader's error, closing the

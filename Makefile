@@ -3,11 +3,13 @@ GO      ?= go
 BIN     := bin/onboard
 CONFIG  ?= config.example.yaml
 PKGS    := ./...
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
 
 .PHONY: build run test bench lint soak clean
 
 build:
-	$(GO) build -o $(BIN) ./cmd/onboard
+	$(GO) build -ldflags "-X main.version=$(VERSION) -X main.commit=$(COMMIT)" -o $(BIN) ./cmd/onboard
 
 # run: the daemon on config.example.yaml with local folders and SQLite under
 # var/, the sample census dropped in the example partner's inbound folder and

@@ -30,7 +30,7 @@ func (c *checkCmd) Run(ctx context.Context, m *Main, args []string) int {
 	}
 	p := cfg.Partner(*partner)
 	if p == nil {
-		fmt.Fprintf(m.Stderr, "onboard: no partner %q in %s\n", *partner, cfg.Path)
+		fmt.Fprintf(m.Stderr, "onboard: no partner %q in %s%s\n", *partner, cfg.Path, suggest(*partner, partnerIDs(cfg)))
 		return 2
 	}
 	var progress intake.ProgressFunc

@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 
 	"github.com/onboard/onboard/engine"
+	"github.com/onboard/onboard/engine/statelock"
 	"github.com/onboard/onboard/engine/store"
 
 	"github.com/onboard/onboard/engine/config"
@@ -51,14 +54,15 @@ func (m *Main) loadConfig(path string) (*config.Config, bool) {
 	return cfg, true
 }
 
-// openStore loads the config and opens its state store, printing what went
-// wrong when either fails.
+// openStore loads the config and opens its state store read-only (the
+// read-only commands never create or migrate a database), printing what
+// went wrong when either fails.
 func (m *Main) openStore(ctx context.Context, path string) (*config.Config, *store.SQLite, bool) {
 	cfg, ok := m.loadConfig(path)
 	if !ok {
 		return nil, nil, false
 	}
-	st, err := store.OpenSQLite(ctx, cfg.State.SQLite)
+	st, err := store.OpenSQLiteReadOnly(ctx, cfg.State.SQLite)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "onboard: %v\n", err)
 		return nil, nil, false
@@ -66,17 +70,41 @@ func (m *Main) openStore(ctx context.Context, path string) (*config.Config, *sto
 	return cfg, st, true
 }
 
-// openEngine loads the config and builds the engine, printing what went
-// wrong when either fails.
-func (m *Main) openEngine(ctx context.Context, path string, log *slog.Logger) (*engine.Engine, bool) {
+// openEngine loads the config, takes the state lock when lock is set (run
+// and once hold it; replay and approve work beside a running daemon) and
+// builds the engine, printing what went wrong when any fails. release gives
+// the lock up after the engine is closed.
+func (m *Main) openEngine(ctx context.Context, path string, log *slog.Logger, lock bool) (e *engine.Engine, release func(), ok bool) {
 	cfg, ok := m.loadConfig(path)
 	if !ok {
-		return nil, false
+		return nil, nil, false
 	}
-	e, err := engine.New(ctx, cfg, log)
+	var held *statelock.Lock
+	var err error
+	if lock {
+		held, err = lockState(cfg)
+	}
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "onboard: %v\n", err)
-		return nil, false
+		return nil, nil, false
 	}
-	return e, true
+	e, err = engine.New(ctx, cfg, log)
+	if err != nil {
+		held.Release()
+		fmt.Fprintf(m.Stderr, "onboard: %v\n", err)
+		return nil, nil, false
+	}
+	return e, func() { held.Release() }, true
+}
+
+// lockState takes the exclusive lock beside the SQLite database (one
+// daemon per embedded state, DESIGN.md §12).
+func lockState(cfg *config.Config) (*statelock.Lock, error) {
+	if cfg.State.SQLite == "" {
+		return nil, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(cfg.State.SQLite), 0o750); err != nil {
+		return nil, fmt.Errorf("creating database folder: %w", err)
+	}
+	return statelock.Acquire(cfg.State.SQLite)
 }

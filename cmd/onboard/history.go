@@ -34,7 +34,7 @@ func (c *historyCmd) Run(ctx context.Context, m *Main, args []string) int {
 		g, err = st.Group(ctx, ref)
 	}
 	if errors.Is(err, store.ErrNotFound) {
-		fmt.Fprintf(m.Stderr, "onboard: no group %s (give its id or partner:external_identifier)\n", ref)
+		fmt.Fprintf(m.Stderr, "onboard: no group %s%s (give its id or partner:external_identifier)\n", ref, suggestGroup(ctx, st, ref))
 		return 1
 	}
 	if err != nil {
@@ -62,4 +62,18 @@ func (c *historyCmd) Run(ctx context.Context, m *Main, args []string) int {
 	}
 	tw.Flush()
 	return 0
+}
+
+// suggestGroup suggests the stored group nearest to ref, by
+// partner:external_identifier.
+func suggestGroup(ctx context.Context, st store.Reader, ref string) string {
+	gs, err := st.Groups(ctx, store.GroupFilter{})
+	if err != nil {
+		return ""
+	}
+	refs := make([]string, 0, len(gs))
+	for _, g := range gs {
+		refs = append(refs, g.PartnerID+":"+g.ExternalIdentifier)
+	}
+	return suggest(ref, refs)
 }

@@ -53,6 +53,7 @@ var commands = map[string]func() command{
 	"replay":      func() command { return &replayCmd{} },
 	"config":      func() command { return &configCmd{} },
 	"carrier-sim": func() command { return &carrierSimCmd{} },
+	"version":     func() command { return &versionCmd{} },
 }
 
 const usage = `onboard onboards employer groups from benefits partners to insurance carriers.
@@ -66,6 +67,7 @@ Usage:
   onboard replay -config F FILE_ID   reprocess a file from failed/ after a fix
   onboard carrier-sim -inbox D -acks D [-reject N] [-ta1] [-policy-prefix P] [-watch]
   onboard config check -config F     load and validate config and mappings
+  onboard version                    the build's version, commit and Go version
 
 -config defaults to $ONBOARD_CONFIG, then onboard.yaml.
 `
@@ -81,7 +83,11 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	}
 	mk, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(m.Stderr, "onboard: unknown command %q\n\n%s", args[0], usage)
+		names := make([]string, 0, len(commands))
+		for n := range commands {
+			names = append(names, n)
+		}
+		fmt.Fprintf(m.Stderr, "onboard: unknown command %q%s\n\n%s", args[0], suggest(args[0], names), usage)
 		return 2
 	}
 	return mk().Run(ctx, m, args[1:])

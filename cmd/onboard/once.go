@@ -12,10 +12,11 @@ func (c *onceCmd) Run(ctx context.Context, m *Main, args []string) int {
 		return code
 	}
 	log := m.logger()
-	e, ok := m.openEngine(ctx, *path, log)
+	e, release, ok := m.openEngine(ctx, *path, log, true)
 	if !ok {
 		return 1
 	}
+	defer release()
 	defer e.Close()
 	if isTerminal(m.Stderr) {
 		e.Intake.Progress = progressPrinter(m.Stderr)

@@ -22,10 +22,11 @@ func (c *replayCmd) Run(ctx context.Context, m *Main, args []string) int {
 		return code
 	}
 	log := m.logger()
-	e, ok := m.openEngine(ctx, *path, log)
+	e, release, ok := m.openEngine(ctx, *path, log, false)
 	if !ok {
 		return 1
 	}
+	defer release()
 	defer e.Close()
 	if err := replay(ctx, e, fs.Arg(0)); err != nil {
 		fmt.Fprintf(m.Stderr, "onboard: %v\n", err)

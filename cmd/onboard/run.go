@@ -38,6 +38,12 @@ func (c *runCmd) Run(ctx context.Context, m *Main, args []string) int {
 	stopSecond := watchSecondSignal(ctx, log)
 	defer stopSecond()
 
+	lock, err := lockState(cfg)
+	if err != nil {
+		log.Error("taking the state lock", "err", err)
+		return 1
+	}
+	defer lock.Release()
 	e, err := engine.New(ctx, cfg, log)
 	if err != nil {
 		log.Error("starting the engine", "err", err)

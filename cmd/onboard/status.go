@@ -44,11 +44,15 @@ func (c *statusCmd) Run(ctx context.Context, m *Main, args []string) int {
 		fmt.Fprintf(m.Stderr, "onboard: unknown status %q (pending, submitted, synced, errors)\n", *status)
 		return 2
 	}
-	_, st, ok := m.openStore(ctx, *path)
+	cfg, st, ok := m.openStore(ctx, *path)
 	if !ok {
 		return 1
 	}
 	defer st.Close()
+	if *partner != "" && cfg.Partner(*partner) == nil {
+		fmt.Fprintf(m.Stderr, "onboard: no partner %q in %s%s\n", *partner, cfg.Path, suggest(*partner, partnerIDs(cfg)))
+		return 2
+	}
 	groups, err := statusGroups(ctx, st, store.GroupFilter{PartnerID: *partner, Status: model.Status(*status)})
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "onboard: %v\n", err)

@@ -129,6 +129,7 @@ func (c *checker) partner(path string, p *Partner, seen map[string]string) {
 		c.problemAt(path+".max_file_size", "must be a positive number of bytes (default 2147483648, 2 GiB)")
 	}
 	c.mapping(path+".mapping", p)
+	c.pgp(path+".pgp", p.PGP)
 }
 
 func (c *checker) carrier(path string, cr *Carrier, seen map[string]string) {
@@ -143,6 +144,7 @@ func (c *checker) carrier(path string, cr *Carrier, seen map[string]string) {
 	c.folder(path+".acks", &cr.Acks.Folder)
 	c.schedule(path+".acks.schedule", cr.Acks.Schedule)
 	c.positive(path+".ack_timeout", cr.AckTimeout)
+	c.pgp(path+".pgp", cr.PGP)
 	c.oneOf(path+".synced_on", cr.SyncedOn, SyncedOnResult, SyncedOn999)
 	if cr.IsX12() {
 		c.x12(path+".x12", cr)

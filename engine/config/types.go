@@ -63,6 +63,8 @@ type Partner struct {
 	LDEx    LDEx   `yaml:"ldex"`
 	// MaxFileSize refuses larger inbound files (bytes; default 2 GiB).
 	MaxFileSize int64 `yaml:"max_file_size"`
+	// PGP decrypts the partner's files and encrypts what it receives.
+	PGP *PGP `yaml:"pgp"`
 
 	// CompiledMapping is Mapping compiled by Load.
 	CompiledMapping *mappings.Mapping `yaml:"-"`
@@ -143,6 +145,8 @@ type Carrier struct {
 	// ResultColumns renames the columns of the carrier's result files:
 	// canonical name (transmission, group_external_identifier, ...) → header.
 	ResultColumns map[string]string `yaml:"result_columns"`
+	// PGP encrypts the carrier's files and decrypts its acknowledgements.
+	PGP *PGP `yaml:"pgp"`
 
 	// Validator is the carrier's catalog and compiled rules, built by Load.
 	Validator *validate.Carrier `yaml:"-"`

@@ -66,9 +66,14 @@ carriers:
 
 func newEnv(t *testing.T, mode string, maxSize int64) *env {
 	t.Helper()
-	dir := t.TempDir()
+	return newEnvIn(t, t.TempDir(), fmt.Sprintf(testConfig, mode, maxSize))
+}
+
+// newEnvIn is newEnv with the config text given, in dir.
+func newEnvIn(t *testing.T, dir, text string) *env {
+	t.Helper()
 	path := filepath.Join(dir, "onboard.yaml")
-	if err := os.WriteFile(path, []byte(fmt.Sprintf(testConfig, mode, maxSize)), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := config.Load(path)

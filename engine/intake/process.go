@@ -13,6 +13,7 @@ import (
 	"github.com/onboard/onboard/engine/config"
 	"github.com/onboard/onboard/engine/crash"
 	"github.com/onboard/onboard/engine/model"
+	"github.com/onboard/onboard/engine/pgp"
 	"github.com/onboard/onboard/engine/store"
 	"github.com/onboard/onboard/engine/transport"
 	"github.com/onboard/onboard/engine/validate"
@@ -27,7 +28,7 @@ type groupSource interface {
 
 // isJSON reports whether a file name says group JSON rather than a census.
 func isJSON(name string) bool {
-	ext := strings.ToLower(filepath.Ext(name))
+	ext := strings.ToLower(filepath.Ext(pgp.PlainName(name)))
 	return ext == ".json" || ext == ".jsonl" || ext == ".ndjson"
 }
 

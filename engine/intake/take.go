@@ -59,28 +59,22 @@ func (in *Intake) stage(ctx context.Context, p *config.Partner, inbound transpor
 		}
 	}()
 	h := sha256.New()
-	limit := p.MaxFileSize
-	src := io.Reader(r)
-	if limit > 0 {
-		src = io.LimitReader(r, limit+1)
-	}
 	var w io.Writer = io.MultiWriter(tmp, h)
 	if in.Progress != nil && f.Size > 4<<20 {
 		w = &progressWriter{w: w, name: f.Name, total: f.Size, report: in.Progress}
 	}
-	n, err := io.Copy(w, src)
+	n, raw, refused, err := copyPlain(p, f.Name, r, w, in.log.With("partner", p.ID, "file", f.Name).Warn)
 	if err != nil {
 		return nil, nil, fmt.Errorf("copying %s to staging: %w", f.Name, err)
 	}
-	if limit > 0 && n > limit {
-		return nil, &model.Error{ErrorType: model.ErrFileInvalid,
-			Message: fmt.Sprintf("The file is larger than the %d bytes this partner may send; split it into smaller files or ask the operator to raise max_file_size.", limit)}, nil
+	if refused != nil {
+		return nil, refused, nil
 	}
-	if n != f.Size {
+	if raw != f.Size {
 		// The partner is writing it again (a rewrite in place, or more
 		// appended after it looked settled): what was read is not the
 		// settled file. Leave it; it is taken once it settles anew.
-		return nil, nil, fmt.Errorf("copying %s to staging: %d bytes listed, %d read: %w", f.Name, f.Size, n, transport.ErrChanged)
+		return nil, nil, fmt.Errorf("copying %s to staging: %d bytes listed, %d read: %w", f.Name, f.Size, raw, transport.ErrChanged)
 	}
 	// Not synced: the staged copy lives only while this pass processes it,
 	// the partner's file stays in the inbound folder until its result is

@@ -57,9 +57,9 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Engine, er
 	if log == nil {
 		log = slog.Default()
 	}
-	st, err := store.OpenSQLite(ctx, cfg.State.SQLite)
+	st, err := OpenStore(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("opening state store %s: %w", cfg.State.SQLite, err)
+		return nil, err
 	}
 	e := &Engine{Config: cfg, Store: st, Pool: NewPool(), Log: log, Now: time.Now, Metrics: NewMetrics()}
 	e.Intake = intake.New(st, cfg, e.Pool.Open, log)

@@ -12,6 +12,7 @@ import (
 	"github.com/onboard/onboard/engine/config"
 	"github.com/onboard/onboard/engine/model"
 	"github.com/onboard/onboard/engine/store"
+	"github.com/onboard/onboard/engine/store/sqlite"
 )
 
 // syncedGroup stores a synced group of acme at carrier bluecross with a
@@ -56,7 +57,7 @@ func syncedGroup(t *testing.T, st store.Store) {
 
 func TestLDExAndReportWiring(t *testing.T) {
 	dir := t.TempDir()
-	st, err := store.OpenSQLite(context.Background(), filepath.Join(dir, "onboard.db"))
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "onboard.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

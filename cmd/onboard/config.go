@@ -57,12 +57,12 @@ func (m *Main) loadConfig(path string) (*config.Config, bool) {
 // openStore loads the config and opens its state store read-only (the
 // read-only commands never create or migrate a database), printing what
 // went wrong when either fails.
-func (m *Main) openStore(ctx context.Context, path string) (*config.Config, *store.SQLite, bool) {
+func (m *Main) openStore(ctx context.Context, path string) (*config.Config, store.Store, bool) {
 	cfg, ok := m.loadConfig(path)
 	if !ok {
 		return nil, nil, false
 	}
-	st, err := store.OpenSQLiteReadOnly(ctx, cfg.State.SQLite)
+	st, err := engine.OpenStoreReadOnly(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "onboard: %v\n", err)
 		return nil, nil, false

@@ -20,6 +20,7 @@ import (
 
 	"github.com/onboard/onboard/cmd/onboard/onboardtest"
 	"github.com/onboard/onboard/engine/store"
+	"github.com/onboard/onboard/engine/store/sqlite"
 )
 
 // e2eConfig has local folders and an hourly partner poll, so only the
@@ -366,7 +367,7 @@ func TestRunEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.OpenSQLite(context.Background(), filepath.Join(dir, "var", "onboard.db"))
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "var", "onboard.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/onboard/onboard/engine/intake"
 	"github.com/onboard/onboard/engine/model"
 	"github.com/onboard/onboard/engine/store"
+	"github.com/onboard/onboard/engine/store/sqlite"
 	"github.com/onboard/onboard/engine/transmit"
 	"github.com/onboard/onboard/engine/transport"
 )
@@ -58,7 +59,7 @@ type env struct {
 	t       *testing.T
 	ctx     context.Context
 	cfg     *config.Config
-	st      *store.SQLite
+	st      *sqlite.Store
 	now     time.Time
 	ak      *Acker
 	acksDir string
@@ -79,7 +80,7 @@ func newEnv(t *testing.T, carrierExtra string) *env {
 	}
 	e := &env{t: t, ctx: context.Background(), cfg: cfg, now: time.Date(2027, 1, 15, 9, 30, 0, 0, time.UTC),
 		acksDir: filepath.Join(dir, "var/carrier/acks"), inbox: filepath.Join(dir, "var/carrier/inbox")}
-	st, err := store.OpenSQLite(e.ctx, cfg.State.SQLite, store.WithClock(func() time.Time { return e.now }))
+	st, err := sqlite.Open(e.ctx, cfg.State.SQLite, sqlite.WithClock(func() time.Time { return e.now }))
 	if err != nil {
 		t.Fatal(err)
 	}

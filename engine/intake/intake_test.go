@@ -17,6 +17,7 @@ import (
 	"github.com/onboard/onboard/engine/config"
 	"github.com/onboard/onboard/engine/model"
 	"github.com/onboard/onboard/engine/store"
+	"github.com/onboard/onboard/engine/store/sqlite"
 	"github.com/onboard/onboard/engine/transport"
 	"github.com/onboard/onboard/formats/census/censusgen"
 )
@@ -27,7 +28,7 @@ type env struct {
 	t        *testing.T
 	dir      string
 	cfg      *config.Config
-	st       *store.SQLite
+	st       *sqlite.Store
 	in       *Intake
 	inbound  string
 	outbound string
@@ -81,7 +82,7 @@ func newEnvIn(t *testing.T, dir, text string) *env {
 		t.Fatalf("loading config: %v", err)
 	}
 	now := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
-	st, err := store.OpenSQLite(context.Background(), cfg.State.SQLite, store.WithClock(func() time.Time { return now }))
+	st, err := sqlite.Open(context.Background(), cfg.State.SQLite, sqlite.WithClock(func() time.Time { return now }))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/onboard/onboard/engine/config"
 	"github.com/onboard/onboard/engine/store"
+	"github.com/onboard/onboard/engine/store/sqlite"
 	"github.com/onboard/onboard/engine/transport"
 	"github.com/onboard/onboard/engine/transport/sftptest"
 )
@@ -102,7 +103,7 @@ func newSFTPEnv(t *testing.T, start func(testing.TB, string) *sftptest.Server, o
 		t.Fatalf("partner folders are not SFTP: %+v %+v", p.Inbound, p.Outbound)
 	}
 	now := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
-	st, err := store.OpenSQLite(context.Background(), cfg.State.SQLite, store.WithClock(func() time.Time { return now }))
+	st, err := sqlite.Open(context.Background(), cfg.State.SQLite, sqlite.WithClock(func() time.Time { return now }))
 	if err != nil {
 		t.Fatal(err)
 	}

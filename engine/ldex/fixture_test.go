@@ -20,6 +20,7 @@ import (
 	"github.com/onboard/onboard/engine/config"
 	"github.com/onboard/onboard/engine/model"
 	"github.com/onboard/onboard/engine/store"
+	"github.com/onboard/onboard/engine/store/sqlite"
 	"github.com/onboard/onboard/engine/transport"
 	ldexfmt "github.com/onboard/onboard/formats/ldex"
 )
@@ -48,7 +49,7 @@ type fixture struct {
 	t        *testing.T
 	ctx      context.Context
 	clock    *clock
-	st       *store.SQLite
+	st       *sqlite.Store
 	cfg      *config.Config
 	outbound string
 	d        *Deliverer
@@ -62,7 +63,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	dir := t.TempDir()
 	clk := &clock{t: time.Date(2027, 1, 4, 9, 0, 0, 0, time.UTC)}
-	st, err := store.OpenSQLite(context.Background(), filepath.Join(dir, "onboard.db"), store.WithClock(clk.Now))
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "onboard.db"), sqlite.WithClock(clk.Now))
 	if err != nil {
 		t.Fatal(err)
 	}

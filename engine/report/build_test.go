@@ -13,6 +13,7 @@ import (
 	"github.com/onboard/onboard/engine/config"
 	"github.com/onboard/onboard/engine/model"
 	"github.com/onboard/onboard/engine/store"
+	"github.com/onboard/onboard/engine/store/sqlite"
 	"github.com/onboard/onboard/engine/transport"
 )
 
@@ -21,7 +22,7 @@ type buildFixture struct {
 	t   *testing.T
 	ctx context.Context
 	now time.Time
-	st  *store.SQLite
+	st  *sqlite.Store
 	cfg *config.Config
 	dir string
 }
@@ -30,7 +31,7 @@ func newBuildFixture(t *testing.T) *buildFixture {
 	t.Helper()
 	dir := t.TempDir()
 	f := &buildFixture{t: t, ctx: context.Background(), now: time.Date(2027, 1, 4, 9, 0, 0, 0, time.UTC), dir: dir}
-	st, err := store.OpenSQLite(f.ctx, filepath.Join(dir, "onboard.db"), store.WithClock(func() time.Time { return f.now }))
+	st, err := sqlite.Open(f.ctx, filepath.Join(dir, "onboard.db"), sqlite.WithClock(func() time.Time { return f.now }))
 	if err != nil {
 		t.Fatal(err)
 	}

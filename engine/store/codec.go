@@ -5,7 +5,7 @@ package store
 // encoding/json costs seconds of CPU per million members and stores each
 // member in ~566 bytes; this codec writes the same content in a fraction of
 // both. Rows written by earlier versions of onboard are JSON, so
-// decodeVersion still reads JSON: a JSON document starts with '{', a binary
+// DecodeVersion still reads JSON: a JSON document starts with '{', a binary
 // one with versionMagic.
 //
 // Format (version 1). Primitives:
@@ -64,23 +64,23 @@ const (
 	// versionMagic starts every binary version. It is neither ASCII nor a
 	// UTF-8 lead byte, so no JSON (or any text) document can start with it.
 	versionMagic = 0xB1
-	// versionFormat is the layout written by appendVersion.
+	// versionFormat is the layout written by AppendVersion.
 	versionFormat = 1
 	// maxZoneOffset bounds a decoded zone offset (seconds east of UTC); real
 	// offsets stay within ±15 hours.
 	maxZoneOffset = 24 * 60 * 60
 )
 
-// Decoding errors; decodeVersion wraps them with the byte offset.
+// Decoding errors; DecodeVersion wraps them with the byte offset.
 var (
 	errVersionTruncated = errors.New("unexpected end of data")
 	errVersionCorrupt   = errors.New("corrupt data")
 )
 
-// appendVersion appends the binary encoding of g to dst and returns the
+// AppendVersion appends the binary encoding of g to dst and returns the
 // extended slice. It encodes every field of g, statuses and errors included
 // (callers strip what they do not store), and allocates only to grow dst.
-func appendVersion(dst []byte, g *model.Group) []byte {
+func AppendVersion(dst []byte, g *model.Group) []byte {
 	var e versionEncoder
 	dst = slices.Grow(dst, e.sizeHint(g))
 	dst = append(dst, versionMagic, versionFormat)

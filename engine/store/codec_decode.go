@@ -27,14 +27,14 @@ var (
 	minEmploymentLen = len(versionEncoder{}.subscriber(nil, &model.Subscriber{EmploymentDetails: &model.EmploymentDetails{}})) - minSubscriberLen
 )
 
-// decodeVersion decodes a stored version: appendVersion's binary form, or
+// DecodeVersion decodes a stored version: AppendVersion's binary form, or
 // the JSON that earlier versions of onboard stored (data starting with '{').
 // Truncated, corrupt or trailing data is an error. The result does not
 // alias data, but its strings share one copy of it and its small values
 // (addresses, enrollments, dependents) are carved from shared slabs: keeping
 // any part of a decoded version keeps much of it, which suits versions that
 // are decoded, compared and dropped.
-func decodeVersion(data []byte) (*model.Group, error) {
+func DecodeVersion(data []byte) (*model.Group, error) {
 	if len(data) == 0 {
 		return nil, fmt.Errorf("decoding group version: %w", errVersionTruncated)
 	}
@@ -70,7 +70,7 @@ func decodeVersion(data []byte) (*model.Group, error) {
 // versionDecoder reads a version from s, one string copy of the input, so
 // that decoded strings are substrings of it rather than one allocation each.
 // The first error sticks: later reads return zero values and slices stop
-// growing, and decodeVersion reports the error once.
+// growing, and DecodeVersion reports the error once.
 type versionDecoder struct {
 	s      string
 	off    int

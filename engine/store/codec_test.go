@@ -105,11 +105,11 @@ func TestVersionCodecMatchesJSON(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			want := jsonRoundTrip(t, g)
 			prefix := []byte("row:")
-			data := appendVersion(prefix, g)
+			data := AppendVersion(prefix, g)
 			if !bytes.HasPrefix(data, prefix) || data[len(prefix)] != versionMagic || data[len(prefix)+1] != versionFormat {
-				t.Fatalf("appendVersion does not append magic and format to dst: % x", data[:min(len(data), 8)])
+				t.Fatalf("AppendVersion does not append magic and format to dst: % x", data[:min(len(data), 8)])
 			}
-			got, err := decodeVersion(data[len(prefix):])
+			got, err := DecodeVersion(data[len(prefix):])
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -127,7 +127,7 @@ func TestDecodeVersionReadsJSON(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := decodeVersion(data)
+			got, err := DecodeVersion(data)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -139,7 +139,7 @@ func TestDecodeVersionReadsJSON(t *testing.T) {
 }
 
 func TestVersionCodecZeroCountSlicesAreNil(t *testing.T) {
-	g, err := decodeVersion(appendVersion(nil, codecGroups()["empty optional parts"]))
+	g, err := DecodeVersion(AppendVersion(nil, codecGroups()["empty optional parts"]))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func TestVersionCodecZeroCountSlicesAreNil(t *testing.T) {
 // comes back zero and fails the test.
 func TestVersionCodecCompleteness(t *testing.T) {
 	g := filledGroup(t)
-	got, err := decodeVersion(appendVersion(nil, g))
+	got, err := DecodeVersion(AppendVersion(nil, g))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,9 +218,9 @@ func filledGroup(t testing.TB) *model.Group {
 
 func TestDecodeVersionTruncated(t *testing.T) {
 	for name, g := range map[string]*model.Group{"full": codecGroups()["full"], "filled": filledGroup(t)} {
-		data := appendVersion(nil, g)
+		data := AppendVersion(nil, g)
 		for n := range len(data) {
-			_, err := decodeVersion(data[:n])
+			_, err := DecodeVersion(data[:n])
 			if !errors.Is(err, errVersionTruncated) || !strings.HasPrefix(err.Error(), "decoding group version: ") {
 				t.Fatalf("%s: decoding the first %d of %d bytes: err = %v, want a truncation error", name, n, len(data), err)
 			}
@@ -229,7 +229,7 @@ func TestDecodeVersionTruncated(t *testing.T) {
 }
 
 func TestDecodeVersionErrors(t *testing.T) {
-	valid := appendVersion(nil, codecGroups()["full"])
+	valid := AppendVersion(nil, codecGroups()["full"])
 	header := []byte{versionMagic, versionFormat}
 	// emptyThrough returns a version whose fields before the one under test
 	// are empty: the group's nine leading strings, then no primary location.
@@ -258,7 +258,7 @@ func TestDecodeVersionErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			g, err := decodeVersion(tt.data)
+			g, err := DecodeVersion(tt.data)
 			if err == nil {
 				t.Fatalf("decoded %+v, want an error", g)
 			}
@@ -281,7 +281,7 @@ func TestDecodeVersionHostileLengthsAllocateLittle(t *testing.T) {
 	} {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		_, err := decodeVersion(data)
+		_, err := DecodeVersion(data)
 		runtime.ReadMemStats(&after)
 		if err == nil {
 			t.Fatalf("% x decoded without error", data)
@@ -306,10 +306,10 @@ func hasNaN(g *model.Group) bool {
 func FuzzDecodeVersion(f *testing.F) {
 	for name, g := range codecGroups() {
 		if name != "bench" { // large seeds make minimizing slow
-			f.Add(appendVersion(nil, g))
+			f.Add(AppendVersion(nil, g))
 		}
 	}
-	f.Add(appendVersion(nil, filledGroup(f)))
+	f.Add(AppendVersion(nil, filledGroup(f)))
 	full, err := json.Marshal(codecGroups()["full"])
 	if err != nil {
 		f.Fatal(err)
@@ -317,19 +317,19 @@ func FuzzDecodeVersion(f *testing.F) {
 	f.Add(full)
 	f.Add([]byte{versionMagic, versionFormat})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		g, err := decodeVersion(data)
+		g, err := DecodeVersion(data)
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "decoding group version: ") {
 				t.Fatalf("error %q does not say what failed", err)
 			}
 			return
 		}
-		enc := appendVersion(nil, g)
-		g2, err := decodeVersion(enc)
+		enc := AppendVersion(nil, g)
+		g2, err := DecodeVersion(enc)
 		if err != nil {
 			t.Fatalf("re-encoding of a decoded version does not decode: %v", err)
 		}
-		if !bytes.Equal(appendVersion(nil, g2), enc) {
+		if !bytes.Equal(AppendVersion(nil, g2), enc) {
 			t.Fatalf("re-encoded version decodes to a different value:\n%+v\n%+v", g, g2)
 		}
 		// A JSON version may hold a time whose location the binary form does
@@ -400,8 +400,8 @@ func BenchmarkVersionCodec(b *testing.B) {
 		encode func() []byte
 		decode func([]byte) error
 	}{
-		{"binary", appendVersion(nil, g), func() []byte { return appendVersion(nil, g) },
-			func(d []byte) error { _, err := decodeVersion(d); return err }},
+		{"binary", AppendVersion(nil, g), func() []byte { return AppendVersion(nil, g) },
+			func(d []byte) error { _, err := DecodeVersion(d); return err }},
 		{"json", jsonData, func() []byte { d, _ := json.Marshal(g); return d },
 			func(d []byte) error { var g model.Group; return json.Unmarshal(d, &g) }},
 	}

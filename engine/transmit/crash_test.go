@@ -20,6 +20,7 @@ import (
 	"github.com/onboard/onboard/engine/crash"
 	"github.com/onboard/onboard/engine/model"
 	"github.com/onboard/onboard/engine/store"
+	"github.com/onboard/onboard/engine/store/sqlite"
 	"github.com/onboard/onboard/formats/x12"
 )
 
@@ -202,7 +203,7 @@ func checkCrashInbox(t *testing.T, files map[string][]byte) {
 func checkCrashStore(t *testing.T, db string) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.OpenSQLite(ctx, db)
+	st, err := sqlite.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/onboard/onboard/engine/config"
 	"github.com/onboard/onboard/engine/model"
 	"github.com/onboard/onboard/engine/store"
+	"github.com/onboard/onboard/engine/store/sqlite"
 	"github.com/onboard/onboard/engine/transport"
 )
 
@@ -41,7 +42,7 @@ type env struct {
 	t       testing.TB
 	ctx     context.Context
 	clock   *clock
-	st      *store.SQLite
+	st      *sqlite.Store
 	carrier *config.Carrier
 	tr      *Transmitter
 	inbox   string
@@ -69,7 +70,7 @@ func newEnv(t testing.TB, c *config.Carrier) *env {
 	dir := t.TempDir()
 	e := &env{t: t, ctx: context.Background(), clock: &clock{time.Date(2027, 1, 10, 8, 0, 0, 0, time.UTC)}, carrier: c,
 		inbox: filepath.Join(dir, "inbox"), staging: filepath.Join(dir, "staging")}
-	st, err := store.OpenSQLite(e.ctx, filepath.Join(dir, "onboard.db"), store.WithClock(e.clock.now))
+	st, err := sqlite.Open(e.ctx, filepath.Join(dir, "onboard.db"), sqlite.WithClock(e.clock.now))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -14,11 +14,11 @@ import (
 // ErrNoDatabase says that a database opened read-only does not exist.
 var ErrNoDatabase = errors.New("no state database")
 
-// OpenSQLiteReadOnly opens an existing database for reading only (the
+// OpenReadOnly opens an existing database for reading only (the
 // read-only commands: status, history). It never creates the file or
 // migrates it: a missing database is ErrNoDatabase naming the path, and
 // one whose schema differs from this onboard's is an error saying so.
-func OpenSQLiteReadOnly(ctx context.Context, path string) (*SQLite, error) {
+func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 	fi, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w at %s (check state.sqlite in the config, or run onboard once to create it)", ErrNoDatabase, path)
@@ -38,7 +38,7 @@ func OpenSQLiteReadOnly(ctx context.Context, path string) (*SQLite, error) {
 		return nil, fmt.Errorf("opening database: %w", err)
 	}
 	r.SetMaxOpenConns(4)
-	s := &SQLite{w: r, r: r, path: path, now: time.Now}
+	s := &Store{w: r, r: r, path: path, now: time.Now}
 	s.reader = reader{q: r}
 	var have int
 	if err := r.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&have); err != nil {

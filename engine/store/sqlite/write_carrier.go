@@ -1,9 +1,11 @@
-package store
+package sqlite
 
 import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/onboard/onboard/engine/store"
 )
 
 // maxControl is the largest X12 control number (nine digits).
@@ -27,12 +29,12 @@ func (t *sqliteTx) NextControl(ctx context.Context, carrierID, kind string, n in
 }
 
 // CreateTransmission implements Tx.
-func (t *sqliteTx) CreateTransmission(ctx context.Context, tr TransmissionRecord, groups []TransmissionGroup) error {
+func (t *sqliteTx) CreateTransmission(ctx context.Context, tr store.TransmissionRecord, groups []store.TransmissionGroup) error {
 	if tr.CreatedAt.IsZero() {
 		tr.CreatedAt = t.now()
 	}
 	if tr.State == "" {
-		tr.State = TransmissionBuilding
+		tr.State = store.TransmissionBuilding
 	}
 	_, err := t.tx.ExecContext(ctx, `INSERT INTO transmissions (id, carrier_id, file_name, format, mode, isa13, gs06, state, created_at, members)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, tr.ID, tr.CarrierID, tr.FileName, tr.Format, tr.Mode, tr.ISA13, tr.GS06, tr.State, fmtTime(tr.CreatedAt), tr.Members)
@@ -47,7 +49,7 @@ func (t *sqliteTx) CreateTransmission(ctx context.Context, tr TransmissionRecord
 
 // MarkDelivered implements Tx.
 func (t *sqliteTx) MarkDelivered(ctx context.Context, transmissionID string, at time.Time) error {
-	if _, err := t.tx.ExecContext(ctx, `UPDATE transmissions SET state = ?, delivered_at = ? WHERE id = ?`, TransmissionDelivered, fmtTime(at), transmissionID); err != nil {
+	if _, err := t.tx.ExecContext(ctx, `UPDATE transmissions SET state = ?, delivered_at = ? WHERE id = ?`, store.TransmissionDelivered, fmtTime(at), transmissionID); err != nil {
 		return fmt.Errorf("marking transmission delivered: %w", err)
 	}
 	_, err := t.tx.ExecContext(ctx, `UPDATE groups SET transmitted_version = tg.version, updated_at = ?
@@ -68,7 +70,7 @@ func (t *sqliteTx) SetTransmissionAck(ctx context.Context, transmissionID, ackSt
 }
 
 // RecordAck implements Tx.
-func (t *sqliteTx) RecordAck(ctx context.Context, a AckRecord) error {
+func (t *sqliteTx) RecordAck(ctx context.Context, a store.AckRecord) error {
 	if a.ReceivedAt.IsZero() {
 		a.ReceivedAt = t.now()
 	}
@@ -81,7 +83,7 @@ func (t *sqliteTx) RecordAck(ctx context.Context, a AckRecord) error {
 }
 
 // RecordBundle implements Tx.
-func (t *sqliteTx) RecordBundle(ctx context.Context, b BundleRecord) error {
+func (t *sqliteTx) RecordBundle(ctx context.Context, b store.BundleRecord) error {
 	if b.DeliveredAt.IsZero() {
 		b.DeliveredAt = t.now()
 	}
@@ -95,7 +97,7 @@ func (t *sqliteTx) RecordBundle(ctx context.Context, b BundleRecord) error {
 
 // SetPendingAction implements Tx. An existing action of the same kind
 // keeps its original time.
-func (t *sqliteTx) SetPendingAction(ctx context.Context, a PendingAction) error {
+func (t *sqliteTx) SetPendingAction(ctx context.Context, a store.PendingAction) error {
 	if a.Since.IsZero() {
 		a.Since = t.now()
 	}

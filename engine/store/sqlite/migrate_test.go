@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/onboard/onboard/engine/model"
+	"github.com/onboard/onboard/engine/store"
 )
 
 // TestMigrationFoldsDependentsIntoSubscribers: a database written before
@@ -22,7 +23,7 @@ func TestMigrationFoldsDependentsIntoSubscribers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	old := &SQLite{w: raw, now: time.Now}
+	old := &Store{w: raw, now: time.Now}
 	if err := old.migrateTo(ctx, 4); err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +44,7 @@ func TestMigrationFoldsDependentsIntoSubscribers(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s, err := OpenSQLite(ctx, path)
+	s, err := Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,9 +53,9 @@ func TestMigrationFoldsDependentsIntoSubscribers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []SubscriberIDs{
+	want := []store.SubscriberIDs{
 		{ExternalIdentifier: "E1", ID: "s1", Status: model.StatusSynced,
-			Dependents: []IDRef{{`E1-C "one" \`, "d1"}, {"E1-C2", "d3"}, {"E1-S", "d2"}}},
+			Dependents: []store.IDRef{{ExternalIdentifier: `E1-C "one" \`, ID: "d1"}, {ExternalIdentifier: "E1-C2", ID: "d3"}, {ExternalIdentifier: "E1-S", ID: "d2"}}},
 		{ExternalIdentifier: "E2", ID: "s2", Status: model.StatusPending},
 	}
 	if !reflect.DeepEqual(got.Subscribers, want) {
@@ -77,7 +78,7 @@ func TestDependentIDsRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []IDRef{{"", ""}, {"A", "1"}, {"B\"\\\n\u00e9", "2"}}
+	want := []store.IDRef{{ExternalIdentifier: "", ID: ""}, {ExternalIdentifier: "A", ID: "1"}, {ExternalIdentifier: "B\"\\\n\u00e9", ID: "2"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("round trip of %s: %+v, want %+v", col, got, want)
 	}
@@ -93,7 +94,7 @@ func TestDependentIDsRoundTrip(t *testing.T) {
 	// spaces or escapes or not.
 	for _, col := range []string{`[["A","1"],["B","2"]]`, `[ ["A", "1"], ["B","2"] ]`, `[["\u0041","1"],["B","2"]]`} {
 		got, err := parseDependentIDs(col)
-		if err != nil || !reflect.DeepEqual(got, []IDRef{{"A", "1"}, {"B", "2"}}) {
+		if err != nil || !reflect.DeepEqual(got, []store.IDRef{{ExternalIdentifier: "A", ID: "1"}, {ExternalIdentifier: "B", ID: "2"}}) {
 			t.Errorf("%s read as %+v, %v", col, got, err)
 		}
 	}
@@ -108,8 +109,8 @@ func TestSourceDigestFollowsTheVersion(t *testing.T) {
 	g := sampleGroup()
 	save := func(digest string) {
 		t.Helper()
-		if err := s.Update(ctx, func(tx Tx) error {
-			_, err := tx.SaveGroup(ctx, g, Save{ContentHash: "h" + digest, SourceDigest: digest, Reason: "test"})
+		if err := s.Update(ctx, func(tx store.Tx) error {
+			_, err := tx.SaveGroup(ctx, g, store.Save{ContentHash: "h" + digest, SourceDigest: digest, Reason: "test"})
 			return err
 		}); err != nil {
 			t.Fatal(err)
@@ -127,7 +128,7 @@ func TestSourceDigestFollowsTheVersion(t *testing.T) {
 	if got := digest(); got != "d1" {
 		t.Fatalf("after saving with d1: %q", got)
 	}
-	if err := s.Update(ctx, func(tx Tx) error { return tx.SetSourceDigest(ctx, g.ID, "d2") }); err != nil {
+	if err := s.Update(ctx, func(tx store.Tx) error { return tx.SetSourceDigest(ctx, g.ID, "d2") }); err != nil {
 		t.Fatal(err)
 	}
 	if got := digest(); got != "d2" {

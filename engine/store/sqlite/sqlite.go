@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -11,12 +11,14 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // the pure-Go SQLite driver
+	_ "modernc.org/sqlite" // the pure-Go Store driver
+
+	"github.com/onboard/onboard/engine/store"
 )
 
 // SQLite is the embedded Store: one file, one writer connection, a small
 // pool of readers (WAL lets them read while the writer writes).
-type SQLite struct {
+type Store struct {
 	reader
 	w    *sql.DB
 	r    *sql.DB
@@ -25,17 +27,17 @@ type SQLite struct {
 	ckpt checkpointer
 }
 
-var _ Store = (*SQLite)(nil)
+var _ store.Store = (*Store)(nil)
 
-// Option configures OpenSQLite.
-type Option func(*SQLite)
+// Option configures Open.
+type Option func(*Store)
 
 // WithClock injects the clock used for timestamps (tests).
-func WithClock(now func() time.Time) Option { return func(s *SQLite) { s.now = now } }
+func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
 
-// OpenSQLite opens (creating, mode 0600) the database at path and applies
+// Open opens (creating, mode 0600) the database at path and applies
 // pending migrations.
-func OpenSQLite(ctx context.Context, path string, opts ...Option) (*SQLite, error) {
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("creating database folder: %w", err)
 	}
@@ -84,7 +86,7 @@ func OpenSQLite(ctx context.Context, path string, opts ...Option) (*SQLite, erro
 	}
 	r.SetMaxOpenConns(4)
 
-	s := &SQLite{w: w, r: r, path: path, now: time.Now}
+	s := &Store{w: w, r: r, path: path, now: time.Now}
 	for _, o := range opts {
 		o(s)
 	}
@@ -105,10 +107,10 @@ func uriPath(path string) string {
 	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 }
 
-func (s *SQLite) migrate(ctx context.Context) error { return s.migrateTo(ctx, len(migrations)) }
+func (s *Store) migrate(ctx context.Context) error { return s.migrateTo(ctx, len(migrations)) }
 
 // migrateTo applies the migrations up to and including version target.
-func (s *SQLite) migrateTo(ctx context.Context, target int) error {
+func (s *Store) migrateTo(ctx context.Context, target int) error {
 	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("preparing migrations: %w", err)
 	}
@@ -140,7 +142,7 @@ func (s *SQLite) migrateTo(ctx context.Context, target int) error {
 }
 
 // Update implements Store.
-func (s *SQLite) Update(ctx context.Context, fn func(tx Tx) error) error {
+func (s *Store) Update(ctx context.Context, fn func(tx store.Tx) error) error {
 	sqlTx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", err)
@@ -159,7 +161,7 @@ func (s *SQLite) Update(ctx context.Context, fn func(tx Tx) error) error {
 }
 
 // Ping implements Store.
-func (s *SQLite) Ping(ctx context.Context) error {
+func (s *Store) Ping(ctx context.Context) error {
 	var one int
 	if err := s.r.QueryRowContext(ctx, `SELECT 1`).Scan(&one); err != nil {
 		return fmt.Errorf("pinging database: %w", err)
@@ -169,7 +171,7 @@ func (s *SQLite) Ping(ctx context.Context) error {
 
 // IntegrityCheck runs PRAGMA integrity_check and returns an error unless
 // the database is sound.
-func (s *SQLite) IntegrityCheck(ctx context.Context) error {
+func (s *Store) IntegrityCheck(ctx context.Context) error {
 	var res string
 	if err := s.w.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res); err != nil {
 		return fmt.Errorf("checking integrity: %w", err)
@@ -181,7 +183,7 @@ func (s *SQLite) IntegrityCheck(ctx context.Context) error {
 }
 
 // Close implements Store.
-func (s *SQLite) Close() error {
+func (s *Store) Close() error {
 	s.ckpt.stop()
 	return errors.Join(s.r.Close(), s.w.Close())
 }

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/onboard/onboard/engine/model"
+	"github.com/onboard/onboard/engine/store"
 )
 
 // reader implements Reader over a connection pool or a transaction.
@@ -17,15 +18,15 @@ type reader struct{ q querier }
 
 func notFound(err error, what string) error {
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%s: %w", what, ErrNotFound)
+		return fmt.Errorf("%s: %w", what, store.ErrNotFound)
 	}
 	return fmt.Errorf("reading %s: %w", what, err)
 }
 
 const fileCols = `id, partner_id, name, sha256, size, state, outcome, disposition, groups_accepted, groups_rejected, error_count, duplicate_of, message, received_at, processed_at`
 
-func scanFile(sc interface{ Scan(...any) error }) (*FileRecord, error) {
-	var f FileRecord
+func scanFile(sc interface{ Scan(...any) error }) (*store.FileRecord, error) {
+	var f store.FileRecord
 	var recv, proc string
 	err := sc.Scan(&f.ID, &f.PartnerID, &f.Name, &f.SHA256, &f.Size, &f.State, &f.Outcome, &f.Disposition,
 		&f.GroupsAccepted, &f.GroupsRejected, &f.ErrorCount, &f.DuplicateOf, &f.Message, &recv, &proc)
@@ -37,7 +38,7 @@ func scanFile(sc interface{ Scan(...any) error }) (*FileRecord, error) {
 }
 
 // File implements Reader.
-func (r reader) File(ctx context.Context, id string) (*FileRecord, error) {
+func (r reader) File(ctx context.Context, id string) (*store.FileRecord, error) {
 	f, err := scanFile(r.q.QueryRowContext(ctx, `SELECT `+fileCols+` FROM files WHERE id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "file "+id)
@@ -46,7 +47,7 @@ func (r reader) File(ctx context.Context, id string) (*FileRecord, error) {
 }
 
 // Files implements Reader. Newest first.
-func (r reader) Files(ctx context.Context, ff FileFilter) ([]FileRecord, error) {
+func (r reader) Files(ctx context.Context, ff store.FileFilter) ([]store.FileRecord, error) {
 	q := `SELECT ` + fileCols + ` FROM files WHERE 1=1`
 	var args []any
 	if ff.PartnerID != "" {
@@ -66,7 +67,7 @@ func (r reader) Files(ctx context.Context, ff FileFilter) ([]FileRecord, error) 
 		return nil, fmt.Errorf("listing files: %w", err)
 	}
 	defer rows.Close()
-	var out []FileRecord
+	var out []store.FileRecord
 	for rows.Next() {
 		f, err := scanFile(rows)
 		if err != nil {
@@ -79,8 +80,8 @@ func (r reader) Files(ctx context.Context, ff FileFilter) ([]FileRecord, error) 
 
 const groupCols = `id, partner_id, external_identifier, carrier_id, organization_name, status, status_datetime, policy_number, version, transmitted_version, content_hash, errors, last_file_id, created_at, updated_at, source_digest`
 
-func scanGroup(sc interface{ Scan(...any) error }) (*GroupRecord, error) {
-	var g GroupRecord
+func scanGroup(sc interface{ Scan(...any) error }) (*store.GroupRecord, error) {
+	var g store.GroupRecord
 	var status, sdt, errs, created, updated string
 	err := sc.Scan(&g.ID, &g.PartnerID, &g.ExternalIdentifier, &g.CarrierID, &g.OrganizationName, &status, &sdt,
 		&g.PolicyNumber, &g.Version, &g.TransmittedVersion, &g.ContentHash, &errs, &g.LastFileID, &created, &updated, &g.SourceDigest)
@@ -115,7 +116,7 @@ func encodeErrors(errs []model.Error) string {
 }
 
 // Group implements Reader.
-func (r reader) Group(ctx context.Context, id string) (*GroupRecord, error) {
+func (r reader) Group(ctx context.Context, id string) (*store.GroupRecord, error) {
 	g, err := scanGroup(r.q.QueryRowContext(ctx, `SELECT `+groupCols+` FROM groups WHERE id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "group "+id)
@@ -124,7 +125,7 @@ func (r reader) Group(ctx context.Context, id string) (*GroupRecord, error) {
 }
 
 // GroupByExternal implements Reader.
-func (r reader) GroupByExternal(ctx context.Context, partnerID, externalID string) (*GroupRecord, error) {
+func (r reader) GroupByExternal(ctx context.Context, partnerID, externalID string) (*store.GroupRecord, error) {
 	g, err := scanGroup(r.q.QueryRowContext(ctx, `SELECT `+groupCols+` FROM groups WHERE partner_id = ? AND external_identifier = ?`, partnerID, externalID))
 	if err != nil {
 		return nil, notFound(err, "group "+partnerID+":"+externalID)
@@ -133,7 +134,7 @@ func (r reader) GroupByExternal(ctx context.Context, partnerID, externalID strin
 }
 
 // Groups implements Reader. Sorted by partner, then external identifier.
-func (r reader) Groups(ctx context.Context, f GroupFilter) ([]GroupRecord, error) {
+func (r reader) Groups(ctx context.Context, f store.GroupFilter) ([]store.GroupRecord, error) {
 	q := `SELECT ` + groupCols + ` FROM groups WHERE 1=1`
 	var args []any
 	if f.PartnerID != "" {
@@ -157,7 +158,7 @@ func (r reader) Groups(ctx context.Context, f GroupFilter) ([]GroupRecord, error
 		return nil, fmt.Errorf("listing groups: %w", err)
 	}
 	defer rows.Close()
-	var out []GroupRecord
+	var out []store.GroupRecord
 	for rows.Next() {
 		g, err := scanGroup(rows)
 		if err != nil {
@@ -175,7 +176,7 @@ func (r reader) Version(ctx context.Context, groupID string, version int) (*mode
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("version %d of group %s", version, groupID))
 	}
-	g, err := decodeVersion(data)
+	g, err := store.DecodeVersion(data)
 	if err != nil {
 		return nil, fmt.Errorf("version %d of group %s: %w", version, groupID, err)
 	}
@@ -183,7 +184,7 @@ func (r reader) Version(ctx context.Context, groupID string, version int) (*mode
 }
 
 // CurrentGroup implements Reader.
-func (r reader) CurrentGroup(ctx context.Context, groupID string) (*model.Group, *GroupRecord, error) {
+func (r reader) CurrentGroup(ctx context.Context, groupID string) (*model.Group, *store.GroupRecord, error) {
 	rec, err := r.Group(ctx, groupID)
 	if err != nil {
 		return nil, nil, err
@@ -200,7 +201,7 @@ func (r reader) CurrentGroup(ctx context.Context, groupID string) (*model.Group,
 	g.Status, g.Errors, g.PolicyNumber = rec.Status, rec.Errors, rec.PolicyNumber
 	t := rec.StatusDatetime
 	g.StatusDatetime = &t
-	byExt := make(map[string]*SubscriberRecord, len(subs))
+	byExt := make(map[string]*store.SubscriberRecord, len(subs))
 	for i := range subs {
 		byExt[subs[i].ExternalIdentifier] = &subs[i]
 	}
@@ -214,16 +215,16 @@ func (r reader) CurrentGroup(ctx context.Context, groupID string) (*model.Group,
 }
 
 // Subscribers implements Reader. Sorted by external identifier.
-func (r reader) Subscribers(ctx context.Context, groupID string) ([]SubscriberRecord, error) {
+func (r reader) Subscribers(ctx context.Context, groupID string) ([]store.SubscriberRecord, error) {
 	rows, err := r.q.QueryContext(ctx, `SELECT id, group_id, external_identifier, first_name, last_name, terminated, content_hash, status, status_datetime, errors
 		FROM subscribers WHERE group_id = ? ORDER BY external_identifier`, groupID)
 	if err != nil {
 		return nil, fmt.Errorf("listing subscribers: %w", err)
 	}
 	defer rows.Close()
-	var out []SubscriberRecord
+	var out []store.SubscriberRecord
 	for rows.Next() {
-		var s SubscriberRecord
+		var s store.SubscriberRecord
 		var status, sdt, errs string
 		if err := rows.Scan(&s.ID, &s.GroupID, &s.ExternalIdentifier, &s.FirstName, &s.LastName, &s.Terminated, &s.ContentHash, &status, &sdt, &errs); err != nil {
 			return nil, fmt.Errorf("listing subscribers: %w", err)
@@ -273,16 +274,16 @@ func (r reader) SubscriberStatusCounts(ctx context.Context, groupID string) (map
 }
 
 // Events implements Reader. Oldest first.
-func (r reader) Events(ctx context.Context, groupID string) ([]Event, error) {
+func (r reader) Events(ctx context.Context, groupID string) ([]store.Event, error) {
 	rows, err := r.q.QueryContext(ctx, `SELECT e.id, e.group_id, e.subscriber_id, COALESCE(s.external_identifier, ''), e.at, e.from_status, e.to_status, e.reason, e.source
 		FROM events e LEFT JOIN subscribers s ON s.id = e.subscriber_id WHERE e.group_id = ? ORDER BY e.id`, groupID)
 	if err != nil {
 		return nil, fmt.Errorf("listing events: %w", err)
 	}
 	defer rows.Close()
-	var out []Event
+	var out []store.Event
 	for rows.Next() {
-		var e Event
+		var e store.Event
 		var at, from, to string
 		if err := rows.Scan(&e.ID, &e.GroupID, &e.SubscriberID, &e.Subscriber, &at, &from, &to, &e.Reason, &e.Source); err != nil {
 			return nil, fmt.Errorf("listing events: %w", err)
@@ -295,8 +296,8 @@ func (r reader) Events(ctx context.Context, groupID string) ([]Event, error) {
 
 const transmissionCols = `id, carrier_id, file_name, format, mode, isa13, gs06, state, ack_state, ack_result, created_at, delivered_at, acked_at, members`
 
-func scanTransmission(sc interface{ Scan(...any) error }) (*TransmissionRecord, error) {
-	var t TransmissionRecord
+func scanTransmission(sc interface{ Scan(...any) error }) (*store.TransmissionRecord, error) {
+	var t store.TransmissionRecord
 	var c, d, a string
 	if err := sc.Scan(&t.ID, &t.CarrierID, &t.FileName, &t.Format, &t.Mode, &t.ISA13, &t.GS06, &t.State, &t.AckState, &t.AckResult, &c, &d, &a, &t.Members); err != nil {
 		return nil, err
@@ -306,7 +307,7 @@ func scanTransmission(sc interface{ Scan(...any) error }) (*TransmissionRecord, 
 }
 
 // Transmission implements Reader.
-func (r reader) Transmission(ctx context.Context, id string) (*TransmissionRecord, error) {
+func (r reader) Transmission(ctx context.Context, id string) (*store.TransmissionRecord, error) {
 	t, err := scanTransmission(r.q.QueryRowContext(ctx, `SELECT `+transmissionCols+` FROM transmissions WHERE id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "transmission "+id)
@@ -315,7 +316,7 @@ func (r reader) Transmission(ctx context.Context, id string) (*TransmissionRecor
 }
 
 // TransmissionByISA13 implements Reader.
-func (r reader) TransmissionByISA13(ctx context.Context, carrierID string, isa13 int64) (*TransmissionRecord, error) {
+func (r reader) TransmissionByISA13(ctx context.Context, carrierID string, isa13 int64) (*store.TransmissionRecord, error) {
 	t, err := scanTransmission(r.q.QueryRowContext(ctx, `SELECT `+transmissionCols+` FROM transmissions WHERE carrier_id = ? AND isa13 = ? AND isa13 > 0`, carrierID, isa13))
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("transmission with ISA13 %09d", isa13))
@@ -324,7 +325,7 @@ func (r reader) TransmissionByISA13(ctx context.Context, carrierID string, isa13
 }
 
 // TransmissionByFile implements Reader.
-func (r reader) TransmissionByFile(ctx context.Context, carrierID, fileName string) (*TransmissionRecord, error) {
+func (r reader) TransmissionByFile(ctx context.Context, carrierID, fileName string) (*store.TransmissionRecord, error) {
 	t, err := scanTransmission(r.q.QueryRowContext(ctx, `SELECT `+transmissionCols+` FROM transmissions WHERE carrier_id = ? AND file_name = ?`, carrierID, fileName))
 	if err != nil {
 		return nil, notFound(err, "transmission "+fileName)
@@ -333,7 +334,7 @@ func (r reader) TransmissionByFile(ctx context.Context, carrierID, fileName stri
 }
 
 // Transmissions implements Reader. Oldest first.
-func (r reader) Transmissions(ctx context.Context, f TransmissionFilter) ([]TransmissionRecord, error) {
+func (r reader) Transmissions(ctx context.Context, f store.TransmissionFilter) ([]store.TransmissionRecord, error) {
 	q := `SELECT ` + transmissionCols + ` FROM transmissions WHERE 1=1`
 	var args []any
 	if f.CarrierID != "" {
@@ -350,13 +351,13 @@ func (r reader) Transmissions(ctx context.Context, f TransmissionFilter) ([]Tran
 	return r.transmissions(ctx, q+` ORDER BY created_at, id`, args...)
 }
 
-func (r reader) transmissions(ctx context.Context, q string, args ...any) ([]TransmissionRecord, error) {
+func (r reader) transmissions(ctx context.Context, q string, args ...any) ([]store.TransmissionRecord, error) {
 	rows, err := r.q.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("listing transmissions: %w", err)
 	}
 	defer rows.Close()
-	var out []TransmissionRecord
+	var out []store.TransmissionRecord
 	for rows.Next() {
 		t, err := scanTransmission(rows)
 		if err != nil {
@@ -370,23 +371,23 @@ func (r reader) transmissions(ctx context.Context, q string, args ...any) ([]Tra
 // GroupTransmissions implements Reader. Transmissions recorded in the same
 // second are listed in the reverse of the order they were recorded (rowid),
 // not by their random ids.
-func (r reader) GroupTransmissions(ctx context.Context, groupID string) ([]TransmissionRecord, error) {
+func (r reader) GroupTransmissions(ctx context.Context, groupID string) ([]store.TransmissionRecord, error) {
 	cols := "t." + strings.ReplaceAll(transmissionCols, ", ", ", t.")
 	return r.transmissions(ctx, `SELECT `+cols+` FROM transmissions t JOIN transmission_groups g ON g.transmission_id = t.id
 		WHERE g.group_id = ? ORDER BY t.created_at DESC, t.rowid DESC`, groupID)
 }
 
 // TransmissionGroups implements Reader. Ordered by ST02.
-func (r reader) TransmissionGroups(ctx context.Context, transmissionID string) ([]TransmissionGroup, error) {
+func (r reader) TransmissionGroups(ctx context.Context, transmissionID string) ([]store.TransmissionGroup, error) {
 	rows, err := r.q.QueryContext(ctx, `SELECT transmission_id, group_id, version, base_version, st02, members
 		FROM transmission_groups WHERE transmission_id = ? ORDER BY st02, group_id`, transmissionID)
 	if err != nil {
 		return nil, fmt.Errorf("listing transmission groups: %w", err)
 	}
 	defer rows.Close()
-	var out []TransmissionGroup
+	var out []store.TransmissionGroup
 	for rows.Next() {
-		var g TransmissionGroup
+		var g store.TransmissionGroup
 		var members string
 		if err := rows.Scan(&g.TransmissionID, &g.GroupID, &g.Version, &g.BaseVersion, &g.ST02, &members); err != nil {
 			return nil, fmt.Errorf("listing transmission groups: %w", err)
@@ -399,8 +400,8 @@ func (r reader) TransmissionGroups(ctx context.Context, transmissionID string) (
 
 const ackCols = `id, carrier_id, file_name, sha256, kind, transmission_id, result, received_at`
 
-func scanAck(sc interface{ Scan(...any) error }) (*AckRecord, error) {
-	var a AckRecord
+func scanAck(sc interface{ Scan(...any) error }) (*store.AckRecord, error) {
+	var a store.AckRecord
 	var at string
 	if err := sc.Scan(&a.ID, &a.CarrierID, &a.FileName, &a.SHA256, &a.Kind, &a.TransmissionID, &a.Result, &at); err != nil {
 		return nil, err
@@ -410,7 +411,7 @@ func scanAck(sc interface{ Scan(...any) error }) (*AckRecord, error) {
 }
 
 // AckBySHA implements Reader.
-func (r reader) AckBySHA(ctx context.Context, carrierID, sha string) (*AckRecord, error) {
+func (r reader) AckBySHA(ctx context.Context, carrierID, sha string) (*store.AckRecord, error) {
 	a, err := scanAck(r.q.QueryRowContext(ctx, `SELECT `+ackCols+` FROM acks WHERE carrier_id = ? AND sha256 = ?`, carrierID, sha))
 	if err != nil {
 		return nil, notFound(err, "acknowledgement")
@@ -419,7 +420,7 @@ func (r reader) AckBySHA(ctx context.Context, carrierID, sha string) (*AckRecord
 }
 
 // GroupAcks implements Reader.
-func (r reader) GroupAcks(ctx context.Context, groupID string) ([]AckRecord, error) {
+func (r reader) GroupAcks(ctx context.Context, groupID string) ([]store.AckRecord, error) {
 	cols := "a." + strings.ReplaceAll(ackCols, ", ", ", a.")
 	rows, err := r.q.QueryContext(ctx, `SELECT `+cols+` FROM acks a JOIN transmission_groups g ON g.transmission_id = a.transmission_id
 		WHERE g.group_id = ? ORDER BY a.received_at DESC, a.id DESC`, groupID)
@@ -427,7 +428,7 @@ func (r reader) GroupAcks(ctx context.Context, groupID string) ([]AckRecord, err
 		return nil, fmt.Errorf("listing acknowledgements: %w", err)
 	}
 	defer rows.Close()
-	var out []AckRecord
+	var out []store.AckRecord
 	for rows.Next() {
 		a, err := scanAck(rows)
 		if err != nil {
@@ -439,8 +440,8 @@ func (r reader) GroupAcks(ctx context.Context, groupID string) ([]AckRecord, err
 }
 
 // LastBundle implements Reader.
-func (r reader) LastBundle(ctx context.Context, groupID string) (*BundleRecord, error) {
-	var b BundleRecord
+func (r reader) LastBundle(ctx context.Context, groupID string) (*store.BundleRecord, error) {
+	var b store.BundleRecord
 	var at string
 	err := r.q.QueryRowContext(ctx, `SELECT id, group_id, content_hash, path, delivered_at FROM bundles WHERE group_id = ? ORDER BY delivered_at DESC, rowid DESC LIMIT 1`, groupID).
 		Scan(&b.ID, &b.GroupID, &b.ContentHash, &b.Path, &at)
@@ -452,7 +453,7 @@ func (r reader) LastBundle(ctx context.Context, groupID string) (*BundleRecord, 
 }
 
 // PendingActions implements Reader. Oldest first; all groups when groupID is empty.
-func (r reader) PendingActions(ctx context.Context, groupID string) ([]PendingAction, error) {
+func (r reader) PendingActions(ctx context.Context, groupID string) ([]store.PendingAction, error) {
 	q := `SELECT group_id, kind, message, since FROM pending_actions`
 	var args []any
 	if groupID != "" {
@@ -464,9 +465,9 @@ func (r reader) PendingActions(ctx context.Context, groupID string) ([]PendingAc
 		return nil, fmt.Errorf("listing pending actions: %w", err)
 	}
 	defer rows.Close()
-	var out []PendingAction
+	var out []store.PendingAction
 	for rows.Next() {
-		var a PendingAction
+		var a store.PendingAction
 		var since string
 		if err := rows.Scan(&a.GroupID, &a.Kind, &a.Message, &since); err != nil {
 			return nil, fmt.Errorf("listing pending actions: %w", err)

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/onboard/onboard/engine/model"
+	"github.com/onboard/onboard/engine/store"
 )
 
 // TestGroupIDsFollowTheCurrentVersion: the ids listed from the projection
@@ -19,18 +20,18 @@ func TestGroupIDsFollowTheCurrentVersion(t *testing.T) {
 	g.Subscribers[0].Dependents = append(g.Subscribers[0].Dependents, model.Dependent{ID: "d0", ExternalIdentifier: "E1-C1"})
 	save := func() {
 		t.Helper()
-		if err := s.Update(ctx, func(tx Tx) error {
-			_, err := tx.SaveGroup(ctx, g, Save{ContentHash: "h", Reason: "test"})
+		if err := s.Update(ctx, func(tx store.Tx) error {
+			_, err := tx.SaveGroup(ctx, g, store.Save{ContentHash: "h", Reason: "test"})
 			return err
 		}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	save()
-	want := &GroupIDs{
-		Locations: []IDRef{{"LOC-1", "l1"}, {"LOC-2", "l2"}, {"LOC-3", "l3"}},
-		Subscribers: []SubscriberIDs{
-			{ExternalIdentifier: "E1", ID: "s1", Status: model.StatusPending, Dependents: []IDRef{{"E1-C1", "d0"}, {"E1-S", "d1"}}},
+	want := &store.GroupIDs{
+		Locations: []store.IDRef{{ExternalIdentifier: "LOC-1", ID: "l1"}, {ExternalIdentifier: "LOC-2", ID: "l2"}, {ExternalIdentifier: "LOC-3", ID: "l3"}},
+		Subscribers: []store.SubscriberIDs{
+			{ExternalIdentifier: "E1", ID: "s1", Status: model.StatusPending, Dependents: []store.IDRef{{ExternalIdentifier: "E1-C1", ID: "d0"}, {ExternalIdentifier: "E1-S", ID: "d1"}}},
 			{ExternalIdentifier: "E2", ID: "s2", Status: model.StatusPending},
 		},
 	}
@@ -48,7 +49,7 @@ func TestGroupIDsFollowTheCurrentVersion(t *testing.T) {
 	if want := map[string]model.Status{"E1": model.StatusPending, "E2": model.StatusPending}; !reflect.DeepEqual(statuses, want) {
 		t.Fatalf("SubscriberStatuses = %v, want %v", statuses, want)
 	}
-	if err := s.Update(ctx, func(tx Tx) error {
+	if err := s.Update(ctx, func(tx store.Tx) error {
 		return tx.SetSubscriberStatus(ctx, "g1", "E2", model.StatusSynced, nil, "test", "")
 	}); err != nil {
 		t.Fatal(err)
@@ -65,12 +66,12 @@ func TestGroupIDsFollowTheCurrentVersion(t *testing.T) {
 	g.Subscribers = g.Subscribers[:1]
 	g.Subscribers[0].Dependents = g.Subscribers[0].Dependents[1:]
 	save()
-	want = &GroupIDs{
-		Locations:   []IDRef{{"LOC-1", "l1"}, {"LOC-3", "l3"}},
-		Subscribers: []SubscriberIDs{{ExternalIdentifier: "E1", ID: "s1", Status: model.StatusPending, Dependents: []IDRef{{"E1-C1", "d0"}}}},
+	want = &store.GroupIDs{
+		Locations:   []store.IDRef{{ExternalIdentifier: "LOC-1", ID: "l1"}, {ExternalIdentifier: "LOC-3", ID: "l3"}},
+		Subscribers: []store.SubscriberIDs{{ExternalIdentifier: "E1", ID: "s1", Status: model.StatusPending, Dependents: []store.IDRef{{ExternalIdentifier: "E1-C1", ID: "d0"}}}},
 	}
-	if err := s.Update(ctx, func(tx Tx) error {
-		got, err = tx.(IDReader).GroupIDs(ctx, "g1")
+	if err := s.Update(ctx, func(tx store.Tx) error {
+		got, err = tx.(store.IDReader).GroupIDs(ctx, "g1")
 		return err
 	}); err != nil {
 		t.Fatal(err)

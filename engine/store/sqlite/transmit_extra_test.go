@@ -1,10 +1,11 @@
-package store
+package sqlite
 
 import (
 	"context"
 	"testing"
 
 	"github.com/onboard/onboard/engine/model"
+	"github.com/onboard/onboard/engine/store"
 )
 
 func TestTransmitTx(t *testing.T) {
@@ -14,16 +15,16 @@ func TestTransmitTx(t *testing.T) {
 		Subscribers: []model.Subscriber{{ID: "s1", ExternalIdentifier: "E1"}, {ID: "s2", ExternalIdentifier: "E2"}}}
 	save := func(hashes map[string]string) {
 		t.Helper()
-		if err := s.Update(ctx, func(tx Tx) error {
-			_, err := tx.SaveGroup(ctx, g, Save{ContentHash: hashes["E1"] + hashes["E2"], SubscriberHashes: hashes, Reason: "test"})
+		if err := s.Update(ctx, func(tx store.Tx) error {
+			_, err := tx.SaveGroup(ctx, g, store.Save{ContentHash: hashes["E1"] + hashes["E2"], SubscriberHashes: hashes, Reason: "test"})
 			return err
 		}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	save(map[string]string{"E1": "a", "E2": "a"})
-	err := s.Update(ctx, func(txi Tx) error {
-		tx := txi.(TransmitTx)
+	err := s.Update(ctx, func(txi store.Tx) error {
+		tx := txi.(store.TransmitTx)
 		if got, err := tx.PendingSubscribers(ctx, "g1"); err != nil || len(got) != 2 || got["E1"] != "" || got["E2"] != "" {
 			t.Errorf("new subscribers, pending since created: %v %v", got, err)
 		}
@@ -49,8 +50,8 @@ func TestTransmitTx(t *testing.T) {
 		t.Fatalf("transmitted version: %+v %v", rec, err)
 	}
 	save(map[string]string{"E1": "b", "E2": "a"}) // E1 changed: synced → pending
-	err = s.Update(ctx, func(txi Tx) error {
-		got, err := txi.(TransmitTx).PendingSubscribers(ctx, "g1")
+	err = s.Update(ctx, func(txi store.Tx) error {
+		got, err := txi.(store.TransmitTx).PendingSubscribers(ctx, "g1")
 		if err != nil || len(got) != 2 || got["E1"] != model.StatusSynced || got["E2"] != "" {
 			t.Errorf("E1 pending again after synced, E2 pending since created: %v %v", got, err)
 		}

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 // migrations are applied in order, each once, recorded in schema_migrations.
 // Never edit a released migration: append a new one.

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/onboard/onboard/engine/model"
+	"github.com/onboard/onboard/engine/store"
 )
 
 // sqliteTx implements Tx.
@@ -19,38 +20,38 @@ type sqliteTx struct {
 	now func() time.Time
 }
 
-var _ Tx = (*sqliteTx)(nil)
+var _ store.Tx = (*sqliteTx)(nil)
 
 // ClaimFile implements Store.
-func (s *SQLite) ClaimFile(ctx context.Context, partnerID, name, sha string, size int64) (*FileRecord, Claim, error) {
-	var rec *FileRecord
-	var claim Claim
-	err := s.Update(ctx, func(txi Tx) error {
+func (s *Store) ClaimFile(ctx context.Context, partnerID, name, sha string, size int64) (*store.FileRecord, store.Claim, error) {
+	var rec *store.FileRecord
+	var claim store.Claim
+	err := s.Update(ctx, func(txi store.Tx) error {
 		t := txi.(*sqliteTx)
 		f, err := scanFile(t.tx.QueryRowContext(ctx, `SELECT `+fileCols+` FROM files WHERE partner_id = ? AND sha256 = ? AND duplicate_of = ''`, partnerID, sha))
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			rec = &FileRecord{ID: uuid.NewString(), PartnerID: partnerID, Name: name, SHA256: sha, Size: size, State: FileProcessing, ReceivedAt: t.now()}
+			rec = &store.FileRecord{ID: uuid.NewString(), PartnerID: partnerID, Name: name, SHA256: sha, Size: size, State: store.FileProcessing, ReceivedAt: t.now()}
 			_, err = t.tx.ExecContext(ctx, `INSERT INTO files (id, partner_id, name, sha256, size, state, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-				rec.ID, partnerID, name, sha, size, FileProcessing, fmtTime(rec.ReceivedAt))
-			claim = ClaimNew
+				rec.ID, partnerID, name, sha, size, store.FileProcessing, fmtTime(rec.ReceivedAt))
+			claim = store.ClaimNew
 			return err
 		case err != nil:
 			return err
 		}
 		rec = f
 		switch f.State {
-		case FileProcessing:
-			claim = ClaimRetry
+		case store.FileProcessing:
+			claim = store.ClaimRetry
 			if f.Name != name {
 				rec.Name = name
 				_, err = t.tx.ExecContext(ctx, `UPDATE files SET name = ? WHERE id = ?`, name, f.ID)
 			}
 			return err
-		case FileStored:
-			claim = ClaimFinish
+		case store.FileStored:
+			claim = store.ClaimFinish
 		default:
-			claim = ClaimDuplicate
+			claim = store.ClaimDuplicate
 		}
 		return nil
 	})
@@ -63,12 +64,12 @@ func (s *SQLite) ClaimFile(ctx context.Context, partnerID, name, sha string, siz
 // RecordDuplicate implements Store. The record stays stored (not done)
 // until the caller has delivered its result and moved the file; a retry
 // after an interruption reuses it instead of recording the drop twice.
-func (s *SQLite) RecordDuplicate(ctx context.Context, partnerID, name, sha string, size int64, of string) (*FileRecord, error) {
-	var rec *FileRecord
-	err := s.Update(ctx, func(txi Tx) error {
+func (s *Store) RecordDuplicate(ctx context.Context, partnerID, name, sha string, size int64, of string) (*store.FileRecord, error) {
+	var rec *store.FileRecord
+	err := s.Update(ctx, func(txi store.Tx) error {
 		t := txi.(*sqliteTx)
 		f, err := scanFile(t.tx.QueryRowContext(ctx, `SELECT `+fileCols+` FROM files
-			WHERE partner_id = ? AND name = ? AND sha256 = ? AND duplicate_of != '' AND state = ?`, partnerID, name, sha, FileStored))
+			WHERE partner_id = ? AND name = ? AND sha256 = ? AND duplicate_of != '' AND state = ?`, partnerID, name, sha, store.FileStored))
 		if err == nil {
 			rec = f
 			return nil
@@ -77,8 +78,8 @@ func (s *SQLite) RecordDuplicate(ctx context.Context, partnerID, name, sha strin
 			return err
 		}
 		now := t.now()
-		rec = &FileRecord{ID: uuid.NewString(), PartnerID: partnerID, Name: name, SHA256: sha, Size: size, State: FileStored,
-			Outcome: OutcomeDuplicate, Disposition: "failed", DuplicateOf: of, ReceivedAt: now, ProcessedAt: now, ErrorCount: 1}
+		rec = &store.FileRecord{ID: uuid.NewString(), PartnerID: partnerID, Name: name, SHA256: sha, Size: size, State: store.FileStored,
+			Outcome: store.OutcomeDuplicate, Disposition: "failed", DuplicateOf: of, ReceivedAt: now, ProcessedAt: now, ErrorCount: 1}
 		_, err = t.tx.ExecContext(ctx, `INSERT INTO files (id, partner_id, name, sha256, size, state, outcome, disposition, error_count, duplicate_of, received_at, processed_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, rec.ID, partnerID, name, sha, size, rec.State, rec.Outcome, rec.Disposition, 1, of, fmtTime(now), fmtTime(now))
 		return err
@@ -90,8 +91,8 @@ func (s *SQLite) RecordDuplicate(ctx context.Context, partnerID, name, sha strin
 }
 
 // FileDone implements Store.
-func (s *SQLite) FileDone(ctx context.Context, fileID string) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE files SET state = ? WHERE id = ? AND state = ?`, FileDone, fileID, FileStored)
+func (s *Store) FileDone(ctx context.Context, fileID string) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE files SET state = ? WHERE id = ? AND state = ?`, store.FileDone, fileID, store.FileStored)
 	if err != nil {
 		return fmt.Errorf("marking file done: %w", err)
 	}
@@ -99,8 +100,8 @@ func (s *SQLite) FileDone(ctx context.Context, fileID string) error {
 }
 
 // ReleaseFile implements Store.
-func (s *SQLite) ReleaseFile(ctx context.Context, fileID string) error {
-	_, err := s.w.ExecContext(ctx, `DELETE FROM files WHERE id = ? AND state = ?`, fileID, FileProcessing)
+func (s *Store) ReleaseFile(ctx context.Context, fileID string) error {
+	_, err := s.w.ExecContext(ctx, `DELETE FROM files WHERE id = ? AND state = ?`, fileID, store.FileProcessing)
 	if err != nil {
 		return fmt.Errorf("releasing file claim: %w", err)
 	}
@@ -111,24 +112,24 @@ func (s *SQLite) ReleaseFile(ctx context.Context, fileID string) error {
 var ErrNotReplayable = errors.New("only a rejected file can be replayed")
 
 // ReopenFile implements Store.
-func (s *SQLite) ReopenFile(ctx context.Context, fileID string) error {
-	return s.Update(ctx, func(txi Tx) error {
+func (s *Store) ReopenFile(ctx context.Context, fileID string) error {
+	return s.Update(ctx, func(txi store.Tx) error {
 		f, err := txi.File(ctx, fileID)
 		if err != nil {
 			return err
 		}
-		if f.State != FileDone || f.Outcome != OutcomeRejected || f.DuplicateOf != "" {
+		if f.State != store.FileDone || f.Outcome != store.OutcomeRejected || f.DuplicateOf != "" {
 			return fmt.Errorf("file %s (%s, %s): %w", f.Name, f.State, f.Outcome, ErrNotReplayable)
 		}
-		_, err = txi.(*sqliteTx).tx.ExecContext(ctx, `UPDATE files SET state = ?, outcome = '', disposition = '' WHERE id = ?`, FileProcessing, fileID)
+		_, err = txi.(*sqliteTx).tx.ExecContext(ctx, `UPDATE files SET state = ?, outcome = '', disposition = '' WHERE id = ?`, store.FileProcessing, fileID)
 		return err
 	})
 }
 
 // SetFileResult implements Tx.
-func (t *sqliteTx) SetFileResult(ctx context.Context, fileID string, r FileResult) error {
+func (t *sqliteTx) SetFileResult(ctx context.Context, fileID string, r store.FileResult) error {
 	_, err := t.tx.ExecContext(ctx, `UPDATE files SET state = ?, outcome = ?, disposition = ?, groups_accepted = ?, groups_rejected = ?, error_count = ?, message = ?, processed_at = ? WHERE id = ?`,
-		FileStored, r.Outcome, r.Disposition, r.GroupsAccepted, r.GroupsRejected, r.ErrorCount, r.Message, fmtTime(t.now()), fileID)
+		store.FileStored, r.Outcome, r.Disposition, r.GroupsAccepted, r.GroupsRejected, r.ErrorCount, r.Message, fmtTime(t.now()), fileID)
 	if err != nil {
 		return fmt.Errorf("recording file result: %w", err)
 	}
@@ -149,14 +150,14 @@ func stored(g *model.Group) *model.Group {
 }
 
 // SaveGroup implements Tx.
-func (t *sqliteTx) SaveGroup(ctx context.Context, g *model.Group, s Save) (*GroupRecord, error) {
+func (t *sqliteTx) SaveGroup(ctx context.Context, g *model.Group, s store.Save) (*store.GroupRecord, error) {
 	if g.ID == "" {
 		return nil, errors.New("saving group: the group has no id")
 	}
 	now := t.now()
-	data := appendVersion(nil, stored(g))
+	data := store.AppendVersion(nil, stored(g))
 	prev, err := t.Group(ctx, g.ID)
-	isNew := errors.Is(err, ErrNotFound)
+	isNew := errors.Is(err, store.ErrNotFound)
 	if err != nil && !isNew {
 		return nil, err
 	}
@@ -191,7 +192,7 @@ func (t *sqliteTx) SaveGroup(ctx context.Context, g *model.Group, s Save) (*Grou
 
 // project replaces the normalized projection of a group with g's content,
 // keeping each surviving subscriber's status unless its content changed.
-func (t *sqliteTx) project(ctx context.Context, g *model.Group, s Save, now time.Time) error {
+func (t *sqliteTx) project(ctx context.Context, g *model.Group, s store.Save, now time.Time) error {
 	if _, err := t.tx.ExecContext(ctx, `DELETE FROM locations WHERE group_id = ?`, g.ID); err != nil {
 		return err
 	}
@@ -207,7 +208,7 @@ func (t *sqliteTx) project(ctx context.Context, g *model.Group, s Save, now time
 	if err != nil {
 		return err
 	}
-	oldByExt := make(map[string]SubscriberRecord, len(old))
+	oldByExt := make(map[string]store.SubscriberRecord, len(old))
 	for _, o := range old {
 		oldByExt[o.ExternalIdentifier] = o
 	}
@@ -274,7 +275,7 @@ func (t *sqliteTx) addEvent(ctx context.Context, groupID, subscriberID string, f
 	return nil
 }
 
-func (t *sqliteTx) setSubscriber(ctx context.Context, groupID string, o SubscriberRecord, to model.Status, errs []model.Error, reason, source string) error {
+func (t *sqliteTx) setSubscriber(ctx context.Context, groupID string, o store.SubscriberRecord, to model.Status, errs []model.Error, reason, source string) error {
 	encoded := encodeErrors(errs)
 	if o.Status == to && encodeErrors(o.Errors) == encoded {
 		return nil
@@ -296,7 +297,7 @@ func (t *sqliteTx) setSubscriber(ctx context.Context, groupID string, o Subscrib
 
 // SetSubscriberStatus implements Tx.
 func (t *sqliteTx) SetSubscriberStatus(ctx context.Context, groupID, subscriberExt string, to model.Status, errs []model.Error, reason, source string) error {
-	var o SubscriberRecord
+	var o store.SubscriberRecord
 	var status, errText string
 	err := t.tx.QueryRowContext(ctx, `SELECT id, external_identifier, status, errors FROM subscribers WHERE group_id = ? AND external_identifier = ?`, groupID, subscriberExt).
 		Scan(&o.ID, &o.ExternalIdentifier, &status, &errText)

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/onboard/onboard/engine/model"
+	"github.com/onboard/onboard/engine/store"
 )
 
 // TestSetSubscribersStatusIsSetSubscriberStatusInOrder: the bulk update
@@ -19,8 +20,8 @@ func TestSetSubscribersStatusIsSetSubscriberStatusInOrder(t *testing.T) {
 	ctx := context.Background()
 	at := time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)
 	list := []string{"E3", "E1", "E2", "E9", "E3"}
-	setup := func(name string) *SQLite {
-		s, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), name+".db"), WithClock(func() time.Time { return at }))
+	setup := func(name string) *Store {
+		s, err := Open(ctx, filepath.Join(t.TempDir(), name+".db"), WithClock(func() time.Time { return at }))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -29,8 +30,8 @@ func TestSetSubscribersStatusIsSetSubscriberStatusInOrder(t *testing.T) {
 		for _, e := range []string{"E1", "E2", "E3", "E4"} {
 			g.Subscribers = append(g.Subscribers, model.Subscriber{ID: "id-" + e, ExternalIdentifier: e})
 		}
-		err = s.Update(ctx, func(tx Tx) error {
-			if _, err := tx.SaveGroup(ctx, g, Save{ContentHash: "h", Reason: "created"}); err != nil {
+		err = s.Update(ctx, func(tx store.Tx) error {
+			if _, err := tx.SaveGroup(ctx, g, store.Save{ContentHash: "h", Reason: "created"}); err != nil {
 				return err
 			}
 			errs := []model.Error{{ErrorType: model.ErrCarrierError, Message: "Rejected."}}
@@ -50,10 +51,10 @@ func TestSetSubscribersStatusIsSetSubscriberStatusInOrder(t *testing.T) {
 	}
 	one, bulk := setup("one"), setup("bulk")
 	at = at.Add(3 * time.Hour)
-	err := one.Update(ctx, func(tx Tx) error {
+	err := one.Update(ctx, func(tx store.Tx) error {
 		for _, e := range append(list, "E4") {
 			err := tx.SetSubscriberStatus(ctx, "g1", e, model.StatusSubmitted, nil, "sent again", "t2")
-			if err != nil && !errors.Is(err, ErrNotFound) {
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
 				return err
 			}
 		}
@@ -62,12 +63,12 @@ func TestSetSubscribersStatusIsSetSubscriberStatusInOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := bulk.Update(ctx, func(tx Tx) error {
-		return tx.(TransmitTx).SetSubscribersStatus(ctx, "g1", append(list, "E4"), model.StatusSubmitted, "sent again", "t2")
+	if err := bulk.Update(ctx, func(tx store.Tx) error {
+		return tx.(store.TransmitTx).SetSubscribersStatus(ctx, "g1", append(list, "E4"), model.StatusSubmitted, "sent again", "t2")
 	}); err != nil {
 		t.Fatal(err)
 	}
-	state := func(s *SQLite) ([]SubscriberRecord, []Event) {
+	state := func(s *Store) ([]store.SubscriberRecord, []store.Event) {
 		subs, err := s.Subscribers(ctx, "g1")
 		if err != nil {
 			t.Fatal(err)
@@ -102,17 +103,17 @@ func TestTransmissionRecordedGroupByGroup(t *testing.T) {
 	ctx := context.Background()
 	for _, id := range []string{"g1", "g2"} {
 		g := &model.Group{ID: id, ExternalIdentifier: id, PartnerID: "acme", CarrierID: "bc"}
-		if err := s.Update(ctx, func(tx Tx) error { _, err := tx.SaveGroup(ctx, g, Save{ContentHash: "h"}); return err }); err != nil {
+		if err := s.Update(ctx, func(tx store.Tx) error { _, err := tx.SaveGroup(ctx, g, store.Save{ContentHash: "h"}); return err }); err != nil {
 			t.Fatal(err)
 		}
 	}
-	err := s.Update(ctx, func(txi Tx) error {
-		tx := txi.(TransmitTx)
-		if err := tx.CreateTransmission(ctx, TransmissionRecord{ID: "t1", CarrierID: "bc", FileName: "f.834", Format: "x12-834", Mode: "change"}, nil); err != nil {
+	err := s.Update(ctx, func(txi store.Tx) error {
+		tx := txi.(store.TransmitTx)
+		if err := tx.CreateTransmission(ctx, store.TransmissionRecord{ID: "t1", CarrierID: "bc", FileName: "f.834", Format: "x12-834", Mode: "change"}, nil); err != nil {
 			return err
 		}
 		for i, id := range []string{"g2", "g1"} {
-			if err := tx.AddTransmissionGroups(ctx, "t1", TransmissionGroup{GroupID: id, Version: 1, ST02: int64(i + 1), Members: []byte(`["` + id + `"]`)}); err != nil {
+			if err := tx.AddTransmissionGroups(ctx, "t1", store.TransmissionGroup{GroupID: id, Version: 1, ST02: int64(i + 1), Members: []byte(`["` + id + `"]`)}); err != nil {
 				return err
 			}
 		}
@@ -123,7 +124,7 @@ func TestTransmissionRecordedGroupByGroup(t *testing.T) {
 		if err != nil || string(m) != `["g1"]` {
 			t.Errorf("members of g1: %s %v", m, err)
 		}
-		if _, err := tx.TransmissionGroupMembers(ctx, "t1", "g3"); !errors.Is(err, ErrNotFound) {
+		if _, err := tx.TransmissionGroupMembers(ctx, "t1", "g3"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("members of a group not carried: %v", err)
 		}
 		return nil

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/onboard/onboard/engine/model"
+	"github.com/onboard/onboard/engine/store"
 )
 
 // benchGroup returns a group of subs subscribers, each with a spouse and a
@@ -46,7 +47,7 @@ func benchGroup(n, subs int) *model.Group {
 // file's intake does; members/s is the store's write rate.
 func BenchmarkSaveGroup(b *testing.B) {
 	const perTx, subs = 10, 167 // 501 members a group
-	s, err := OpenSQLite(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+	s, err := Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -64,9 +65,9 @@ func BenchmarkSaveGroup(b *testing.B) {
 		for _, sub := range groups[0].Subscribers {
 			hashes[sub.ExternalIdentifier] = "h-" + sub.ExternalIdentifier
 		}
-		if err := s.Update(ctx, func(tx Tx) error {
+		if err := s.Update(ctx, func(tx store.Tx) error {
 			for _, g := range groups {
-				if _, err := tx.SaveGroup(ctx, g, Save{FileID: "f", ContentHash: g.ID, SubscriberHashes: hashes, Reason: "created from file bench.csv", Source: "bench.csv"}); err != nil {
+				if _, err := tx.SaveGroup(ctx, g, store.Save{FileID: "f", ContentHash: g.ID, SubscriberHashes: hashes, Reason: "created from file bench.csv", Source: "bench.csv"}); err != nil {
 					return err
 				}
 			}
@@ -83,7 +84,7 @@ func BenchmarkSaveGroup(b *testing.B) {
 // group to submitted and back to pending, as a delivery and the next
 // version do: two bulk status changes, 500 events, per op.
 func BenchmarkSetSubscribersStatus(b *testing.B) {
-	s, err := OpenSQLite(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+	s, err := Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -94,16 +95,16 @@ func BenchmarkSetSubscribersStatus(b *testing.B) {
 	for _, sub := range g.Subscribers {
 		exts = append(exts, sub.ExternalIdentifier)
 	}
-	if err := s.Update(ctx, func(tx Tx) error {
-		_, err := tx.SaveGroup(ctx, g, Save{FileID: "f", ContentHash: "h", Reason: "created", Source: "bench.csv"})
+	if err := s.Update(ctx, func(tx store.Tx) error {
+		_, err := tx.SaveGroup(ctx, g, store.Save{FileID: "f", ContentHash: "h", Reason: "created", Source: "bench.csv"})
 		return err
 	}); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := s.Update(ctx, func(tx Tx) error {
-			ttx := tx.(TransmitTx)
+		if err := s.Update(ctx, func(tx store.Tx) error {
+			ttx := tx.(store.TransmitTx)
 			if err := ttx.SetSubscribersStatus(ctx, g.ID, exts, model.StatusSubmitted, "sent", "f.x12"); err != nil {
 				return err
 			}

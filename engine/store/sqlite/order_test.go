@@ -1,10 +1,12 @@
-package store
+package sqlite
 
 import (
 	"context"
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/onboard/onboard/engine/store"
 )
 
 // TestGroupTransmissionsNewestFirstWithinASecond records transmissions of
@@ -19,8 +21,8 @@ import (
 func TestGroupTransmissionsNewestFirstWithinASecond(t *testing.T) {
 	s, _ := openTest(t)
 	ctx := context.Background()
-	if err := s.Update(ctx, func(tx Tx) error {
-		_, err := tx.SaveGroup(ctx, sampleGroup(), Save{ContentHash: "v1"})
+	if err := s.Update(ctx, func(tx store.Tx) error {
+		_, err := tx.SaveGroup(ctx, sampleGroup(), store.Save{ContentHash: "v1"})
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -30,9 +32,9 @@ func TestGroupTransmissionsNewestFirstWithinASecond(t *testing.T) {
 	// oldest first.
 	ids := []string{"t9", "t5", "t1"}
 	for i, id := range ids {
-		if err := s.Update(ctx, func(tx Tx) error {
-			return tx.CreateTransmission(ctx, TransmissionRecord{ID: id, CarrierID: "bc", FileName: fmt.Sprintf("f%d", i+1),
-				Format: "x12", Mode: "change", ISA13: int64(i + 1), CreatedAt: at}, []TransmissionGroup{{GroupID: "g1", Version: 1}})
+		if err := s.Update(ctx, func(tx store.Tx) error {
+			return tx.CreateTransmission(ctx, store.TransmissionRecord{ID: id, CarrierID: "bc", FileName: fmt.Sprintf("f%d", i+1),
+				Format: "x12", Mode: "change", ISA13: int64(i + 1), CreatedAt: at}, []store.TransmissionGroup{{GroupID: "g1", Version: 1}})
 		}); err != nil {
 			t.Fatal(err)
 		}

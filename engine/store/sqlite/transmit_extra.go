@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -6,43 +6,10 @@ import (
 	"fmt"
 
 	"github.com/onboard/onboard/engine/model"
+	"github.com/onboard/onboard/engine/store"
 )
 
-// TransmitTx is what the transmit stage needs from a write transaction
-// beyond Tx. The SQLite transaction implements it; the stage asserts it
-// (tx.(store.TransmitTx)), so a store without it fails loudly.
-type TransmitTx interface {
-	Tx
-	// AdvanceTransmitted records that a version of a group needs nothing
-	// sent to its carrier (no member change): the group's transmitted
-	// version moves to version without a transmission. It reports whether
-	// it moved; false when the group was already at or past version.
-	AdvanceTransmitted(ctx context.Context, groupID string, version int) (bool, error)
-	// PendingSubscribers returns the pending subscribers of a group by
-	// external identifier, each with the status it held before it last
-	// became pending ("" when it has been pending since it was created).
-	PendingSubscribers(ctx context.Context, groupID string) (map[string]model.Status, error)
-
-	// AddTransmissionGroups records groups of a transmission created
-	// earlier in the same transaction (CreateTransmission with no groups),
-	// so that a transmission written group by group records each as it
-	// goes and never holds every group's members at once.
-	AddTransmissionGroups(ctx context.Context, transmissionID string, groups ...TransmissionGroup) error
-	// SetTransmissionMembers sets the member count of a transmission
-	// recorded group by group.
-	SetTransmissionMembers(ctx context.Context, transmissionID string, members int) error
-	// TransmissionGroupMembers returns the members recorded for one group
-	// of a transmission (TransmissionGroup.Members); ErrNotFound when the
-	// transmission did not carry the group.
-	TransmissionGroupMembers(ctx context.Context, transmissionID, groupID string) ([]byte, error)
-	// SetSubscribersStatus moves the listed subscribers of a group to a
-	// status with no outstanding errors, as SetSubscriberStatus does for
-	// each in the order listed, in two statements; identifiers that name
-	// no subscriber of the group are skipped.
-	SetSubscribersStatus(ctx context.Context, groupID string, subscriberExts []string, to model.Status, reason, source string) error
-}
-
-var _ TransmitTx = (*sqliteTx)(nil)
+var _ store.TransmitTx = (*sqliteTx)(nil)
 
 // AdvanceTransmitted implements TransmitTx.
 func (t *sqliteTx) AdvanceTransmitted(ctx context.Context, groupID string, version int) (bool, error) {
@@ -80,7 +47,7 @@ func (t *sqliteTx) PendingSubscribers(ctx context.Context, groupID string) (map[
 }
 
 // AddTransmissionGroups implements TransmitTx.
-func (t *sqliteTx) AddTransmissionGroups(ctx context.Context, transmissionID string, groups ...TransmissionGroup) error {
+func (t *sqliteTx) AddTransmissionGroups(ctx context.Context, transmissionID string, groups ...store.TransmissionGroup) error {
 	for _, g := range groups {
 		if _, err := t.tx.ExecContext(ctx, `INSERT INTO transmission_groups (transmission_id, group_id, version, base_version, st02, members) VALUES (?, ?, ?, ?, ?, ?)`,
 			transmissionID, g.GroupID, g.Version, g.BaseVersion, g.ST02, string(g.Members)); err != nil {

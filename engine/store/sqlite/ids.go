@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -8,50 +8,20 @@ import (
 	"strings"
 
 	"github.com/onboard/onboard/engine/model"
+	"github.com/onboard/onboard/engine/store"
 )
 
-// GroupIDs are the ids onboard assigned within a group's current version,
-// with each subscriber's status, in the version's canonical order: the
-// primary location first, then secondary locations, subscribers and each
-// subscriber's dependents by external identifier.
-type GroupIDs struct {
-	Locations   []IDRef
-	Subscribers []SubscriberIDs
-}
-
-// IDRef pairs a partner's external identifier with onboard's id.
-type IDRef struct {
-	ExternalIdentifier string
-	ID                 string
-}
-
-// SubscriberIDs are a subscriber's ids and status.
-type SubscriberIDs struct {
-	ExternalIdentifier string
-	ID                 string
-	Status             model.Status
-	Dependents         []IDRef
-}
-
-// IDReader lists a group's ids from the projection of its current version,
-// without decoding the version: the intake answers an unchanged group
-// with them. The SQLite store and its transactions implement it; a caller
-// asserts it and falls back to Version.
-type IDReader interface {
-	GroupIDs(ctx context.Context, groupID string) (*GroupIDs, error)
-}
-
 var (
-	_ IDReader = (*SQLite)(nil)
-	_ IDReader = (*sqliteTx)(nil)
+	_ store.IDReader = (*Store)(nil)
+	_ store.IDReader = (*sqliteTx)(nil)
 )
 
 // GroupIDs implements IDReader. Ordering by external identifier in SQLite
 // (BINARY collation, byte order) is the order canonical versions have.
-func (r reader) GroupIDs(ctx context.Context, groupID string) (*GroupIDs, error) {
-	ids := &GroupIDs{}
+func (r reader) GroupIDs(ctx context.Context, groupID string) (*store.GroupIDs, error) {
+	ids := &store.GroupIDs{}
 	err := r.each(ctx, func(sc func(...any) error) error {
-		var l IDRef
+		var l store.IDRef
 		if err := sc(&l.ExternalIdentifier, &l.ID); err != nil {
 			return err
 		}
@@ -62,7 +32,7 @@ func (r reader) GroupIDs(ctx context.Context, groupID string) (*GroupIDs, error)
 		return nil, fmt.Errorf("listing location ids: %w", err)
 	}
 	err = r.each(ctx, func(sc func(...any) error) error {
-		var s SubscriberIDs
+		var s store.SubscriberIDs
 		var status, deps string
 		if err := sc(&s.ExternalIdentifier, &s.ID, &status, &deps); err != nil {
 			return err
@@ -132,7 +102,7 @@ func appendJSONString(dst []byte, s string) []byte {
 }
 
 // parseDependentIDs reads a dependent_ids column (appendDependentIDs).
-func parseDependentIDs(s string) ([]IDRef, error) {
+func parseDependentIDs(s string) ([]store.IDRef, error) {
 	if s == "" {
 		return nil, nil
 	}
@@ -142,17 +112,17 @@ func parseDependentIDs(s string) ([]IDRef, error) {
 		if err := json.Unmarshal([]byte(s), &pairs); err != nil {
 			return nil, fmt.Errorf("reading dependent ids: %w", err)
 		}
-		out = make([]IDRef, len(pairs))
+		out = make([]store.IDRef, len(pairs))
 		for i, p := range pairs {
 			if len(p) != 2 {
 				return nil, fmt.Errorf("reading dependent ids: entry %d has %d values, want 2", i+1, len(p))
 			}
-			out[i] = IDRef{ExternalIdentifier: p[0], ID: p[1]}
+			out[i] = store.IDRef{ExternalIdentifier: p[0], ID: p[1]}
 		}
 	}
 	// By external identifier in byte order, as the canonical version has
 	// them (a group saved without canonicalizing may list them otherwise).
-	slices.SortStableFunc(out, func(a, b IDRef) int { return strings.Compare(a.ExternalIdentifier, b.ExternalIdentifier) })
+	slices.SortStableFunc(out, func(a, b store.IDRef) int { return strings.Compare(a.ExternalIdentifier, b.ExternalIdentifier) })
 	return out, nil
 }
 
@@ -160,7 +130,7 @@ func parseDependentIDs(s string) ([]IDRef, error) {
 // with no escapes and no spaces, without encoding/json (a re-drop lists
 // every subscriber's); ok is false for anything else, which
 // parseDependentIDs hands to encoding/json.
-func scanDependentIDs(s string) (out []IDRef, ok bool) {
+func scanDependentIDs(s string) (out []store.IDRef, ok bool) {
 	if strings.IndexByte(s, '\\') >= 0 || len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' {
 		return nil, false
 	}
@@ -192,7 +162,7 @@ func scanDependentIDs(s string) (out []IDRef, ok bool) {
 			return nil, false
 		}
 		body = body[1:]
-		out = append(out, IDRef{ExternalIdentifier: ext, ID: id})
+		out = append(out, store.IDRef{ExternalIdentifier: ext, ID: id})
 		if body == "" {
 			return out, true
 		}

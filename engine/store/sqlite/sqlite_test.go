@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -9,12 +9,13 @@ import (
 	"time"
 
 	"github.com/onboard/onboard/engine/model"
+	"github.com/onboard/onboard/engine/store"
 )
 
-func openTest(t *testing.T) (*SQLite, string) {
+func openTest(t *testing.T) (*Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "db", "onboard.db")
-	s, err := OpenSQLite(context.Background(), path)
+	s, err := Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,35 +38,35 @@ func TestClaimFileLifecycle(t *testing.T) {
 	s, _ := openTest(t)
 	ctx := context.Background()
 	f, c, err := s.ClaimFile(ctx, "acme", "a.csv", "sha1", 10)
-	if err != nil || c != ClaimNew {
+	if err != nil || c != store.ClaimNew {
 		t.Fatalf("first claim: %v %v", c, err)
 	}
 	// Interrupted before commit: the same content is retried under the same record.
 	f2, c, err := s.ClaimFile(ctx, "acme", "a2.csv", "sha1", 10)
-	if err != nil || c != ClaimRetry || f2.ID != f.ID || f2.Name != "a2.csv" {
+	if err != nil || c != store.ClaimRetry || f2.ID != f.ID || f2.Name != "a2.csv" {
 		t.Fatalf("retry claim: %+v %v %v", f2, c, err)
 	}
 	// Another partner's identical content is its own file.
-	if _, c, _ := s.ClaimFile(ctx, "other", "a.csv", "sha1", 10); c != ClaimNew {
+	if _, c, _ := s.ClaimFile(ctx, "other", "a.csv", "sha1", 10); c != store.ClaimNew {
 		t.Fatalf("other partner: %v", c)
 	}
-	if err := s.Update(ctx, func(tx Tx) error {
-		return tx.SetFileResult(ctx, f.ID, FileResult{Outcome: OutcomeAccepted, Disposition: "archive", GroupsAccepted: 2})
+	if err := s.Update(ctx, func(tx store.Tx) error {
+		return tx.SetFileResult(ctx, f.ID, store.FileResult{Outcome: store.OutcomeAccepted, Disposition: "archive", GroupsAccepted: 2})
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if _, c, _ := s.ClaimFile(ctx, "acme", "a.csv", "sha1", 10); c != ClaimFinish {
+	if _, c, _ := s.ClaimFile(ctx, "acme", "a.csv", "sha1", 10); c != store.ClaimFinish {
 		t.Fatalf("stored claim: %v", c)
 	}
 	if err := s.FileDone(ctx, f.ID); err != nil {
 		t.Fatal(err)
 	}
 	orig, c, _ := s.ClaimFile(ctx, "acme", "again.csv", "sha1", 10)
-	if c != ClaimDuplicate || orig.ID != f.ID {
+	if c != store.ClaimDuplicate || orig.ID != f.ID {
 		t.Fatalf("duplicate claim: %v %+v", c, orig)
 	}
 	d, err := s.RecordDuplicate(ctx, "acme", "again.csv", "sha1", 10, orig.ID)
-	if err != nil || d.Outcome != OutcomeDuplicate || d.State != FileStored {
+	if err != nil || d.Outcome != store.OutcomeDuplicate || d.State != store.FileStored {
 		t.Fatalf("record duplicate: %+v %v", d, err)
 	}
 	// Interrupted before its result was delivered: the retry reuses the record.
@@ -84,7 +85,7 @@ func TestClaimFileLifecycle(t *testing.T) {
 	if err := s.ReleaseFile(ctx, g.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.File(ctx, g.ID); !errors.Is(err, ErrNotFound) {
+	if _, err := s.File(ctx, g.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("released file still there: %v", err)
 	}
 }
@@ -107,11 +108,11 @@ func TestSaveGroupVersionsAndStatuses(t *testing.T) {
 	s, _ := openTest(t)
 	ctx := context.Background()
 	g := sampleGroup()
-	save := func(hashes map[string]string, reason string) *GroupRecord {
-		var rec *GroupRecord
-		if err := s.Update(ctx, func(tx Tx) error {
+	save := func(hashes map[string]string, reason string) *store.GroupRecord {
+		var rec *store.GroupRecord
+		if err := s.Update(ctx, func(tx store.Tx) error {
 			var err error
-			rec, err = tx.SaveGroup(ctx, g, Save{ContentHash: reason, SubscriberHashes: hashes, Reason: reason})
+			rec, err = tx.SaveGroup(ctx, g, store.Save{ContentHash: reason, SubscriberHashes: hashes, Reason: reason})
 			return err
 		}); err != nil {
 			t.Fatal(err)
@@ -123,9 +124,9 @@ func TestSaveGroupVersionsAndStatuses(t *testing.T) {
 		t.Fatalf("v1: %+v", rec)
 	}
 	// Deliver and acknowledge: everything synced.
-	if err := s.Update(ctx, func(tx Tx) error {
-		if err := tx.CreateTransmission(ctx, TransmissionRecord{ID: "t1", CarrierID: "bc", FileName: "f1", Format: "x12", Mode: "change"},
-			[]TransmissionGroup{{GroupID: "g1", Version: 1}}); err != nil {
+	if err := s.Update(ctx, func(tx store.Tx) error {
+		if err := tx.CreateTransmission(ctx, store.TransmissionRecord{ID: "t1", CarrierID: "bc", FileName: "f1", Format: "x12", Mode: "change"},
+			[]store.TransmissionGroup{{GroupID: "g1", Version: 1}}); err != nil {
 			return err
 		}
 		if err := tx.MarkDelivered(ctx, "t1", time.Now()); err != nil {
@@ -139,7 +140,7 @@ func TestSaveGroupVersionsAndStatuses(t *testing.T) {
 		if st, err := tx.RefreshGroupStatus(ctx, "g1", "sent", "f1"); err != nil || st != model.StatusSubmitted {
 			t.Errorf("after delivery: %v %v", st, err)
 		}
-		if err := tx.SetTransmissionAck(ctx, "t1", AckFinal, "accepted", time.Now()); err != nil {
+		if err := tx.SetTransmissionAck(ctx, "t1", store.AckFinal, "accepted", time.Now()); err != nil {
 			return err
 		}
 		for _, e := range []string{"E1", "E2"} {
@@ -195,13 +196,13 @@ func TestControlNumbersSurviveRestart(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "onboard.db")
 	ctx := context.Background()
 	next := func() int64 {
-		s, err := OpenSQLite(ctx, path)
+		s, err := Open(ctx, path)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer s.Close()
 		var n int64
-		if err := s.Update(ctx, func(tx Tx) error {
+		if err := s.Update(ctx, func(tx store.Tx) error {
 			var err error
 			n, err = tx.NextControl(ctx, "bc", "isa13", 3)
 			return err
@@ -219,8 +220,8 @@ func TestUpdateRollsBack(t *testing.T) {
 	s, _ := openTest(t)
 	ctx := context.Background()
 	boom := errors.New("boom")
-	err := s.Update(ctx, func(tx Tx) error {
-		if _, err := tx.SaveGroup(ctx, sampleGroup(), Save{ContentHash: "x"}); err != nil {
+	err := s.Update(ctx, func(tx store.Tx) error {
+		if _, err := tx.SaveGroup(ctx, sampleGroup(), store.Save{ContentHash: "x"}); err != nil {
 			return err
 		}
 		return boom
@@ -228,7 +229,7 @@ func TestUpdateRollsBack(t *testing.T) {
 	if !errors.Is(err, boom) {
 		t.Fatalf("err %v", err)
 	}
-	if _, err := s.Group(ctx, "g1"); !errors.Is(err, ErrNotFound) {
+	if _, err := s.Group(ctx, "g1"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("rolled back group visible: %v", err)
 	}
 	if err := s.IntegrityCheck(ctx); err != nil {
@@ -243,11 +244,11 @@ func TestDatabaseInAFolderWithURICharacters(t *testing.T) {
 	base := t.TempDir()
 	dir := filepath.Join(base, "run#2 ?x=1 %41")
 	path := filepath.Join(dir, "onboard.db")
-	s, err := OpenSQLite(context.Background(), path)
+	s, err := Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Update(context.Background(), func(tx Tx) error { return tx.SetPolicyNumber(context.Background(), "none", "x") }); err != nil {
+	if err := s.Update(context.Background(), func(tx store.Tx) error { return tx.SetPolicyNumber(context.Background(), "none", "x") }); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()

@@ -117,7 +117,14 @@ func (e *env) pass() Summary {
 
 func (e *env) result(name string) Result {
 	e.t.Helper()
-	b, err := os.ReadFile(filepath.Join(e.outbound, "results", name+".result.json"))
+	return e.resultAt("results/" + name + ".result.json")
+}
+
+// resultAt reads the result document at rel in the outbound folder (a
+// pass's FileSummary.Result).
+func (e *env) resultAt(rel string) Result {
+	e.t.Helper()
+	b, err := os.ReadFile(filepath.Join(e.outbound, filepath.FromSlash(rel)))
 	if err != nil {
 		e.t.Fatalf("reading result: %v", err)
 	}

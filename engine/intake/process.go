@@ -594,5 +594,6 @@ func (in *Intake) rejectUnclaimed(ctx context.Context, p *config.Partner, inboun
 	}
 	in.log.Warn("file rejected before processing", "partner", p.ID, "file", f.Name, "reason", fe.Message)
 	rec := &store.FileRecord{ID: id, Name: f.Name, Disposition: dirFailed}
-	return fs, in.finish(ctx, p, inbound, f.Name, hasMarker, rec, resDir, true)
+	fs.Result, err = in.finish(ctx, p, inbound, f.Name, hasMarker, rec, resDir, true)
+	return fs, err
 }

@@ -33,7 +33,7 @@ func (in *Intake) finishMoved(ctx context.Context, p *config.Partner, inbound tr
 		if !errors.Is(err, transport.ErrNotExist) {
 			return fmt.Errorf("checking %s: %w", rec.Name, err)
 		}
-		if err := in.deliverResults(ctx, p, rec.Name, rec.ID, resDir); err != nil {
+		if _, err := in.deliverResults(ctx, p, rec.Name, rec.ID, resDir); err != nil {
 			return err
 		}
 		if err := in.store.FileDone(ctx, rec.ID); err != nil {

@@ -52,7 +52,7 @@ func TestSFTPIntakeFlow(t *testing.T) {
 				if len(sum.Files) != 1 || sum.Files[0].Outcome != s.outcome {
 					t.Fatalf("%s: pass took %+v, want one file %s", s.name, sum.Files, s.outcome)
 				}
-				r := e.result(s.file)
+				r := e.resultAt(sum.Files[0].Result)
 				if r.Outcome != s.outcome || r.Counts.Created != s.created {
 					t.Fatalf("%s: result outcome %s, counts %+v, errors %v", s.name, r.Outcome, r.Counts, r.Errors)
 				}

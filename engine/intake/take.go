@@ -150,11 +150,13 @@ func (in *Intake) takeFile(ctx context.Context, p *config.Partner, inbound trans
 		}
 		in.log.Info("duplicate file: its content was processed before and is not applied again",
 			"partner", p.ID, "file", f.Name, "file_id", dup.ID, "duplicate_of", rec.ID)
-		return fs, in.finish(ctx, p, inbound, f.Name, hasMarker, dup, resDir, true)
+		fs.Result, err = in.finish(ctx, p, inbound, f.Name, hasMarker, dup, resDir, true)
+		return fs, err
 	case store.ClaimFinish:
 		log.Info("finishing a file whose outcome was committed before an interruption")
 		fs.Outcome = rec.Outcome
-		return fs, in.finish(ctx, p, inbound, f.Name, hasMarker, rec, resDir, false)
+		fs.Result, err = in.finish(ctx, p, inbound, f.Name, hasMarker, rec, resDir, false)
+		return fs, err
 	}
 
 	if err := os.MkdirAll(resDir, 0o700); err != nil {
@@ -172,8 +174,7 @@ func (in *Intake) takeFile(ctx context.Context, p *config.Partner, inbound trans
 	}
 	fs.Outcome, fs.Groups, fs.Errors = res.Outcome, res.GroupsAccepted+res.GroupsRejected, res.ErrorCount
 	rec.Outcome, rec.Disposition, rec.ErrorCount = res.Outcome, res.Disposition, res.ErrorCount
-	fs.Result = path.Join(dirResults, f.Name+".result.json")
-	if err := in.finish(ctx, p, inbound, f.Name, hasMarker, rec, resDir, false); err != nil {
+	if fs.Result, err = in.finish(ctx, p, inbound, f.Name, hasMarker, rec, resDir, false); err != nil {
 		return fs, err
 	}
 	where := fs.Result
@@ -186,10 +187,12 @@ func (in *Intake) takeFile(ctx context.Context, p *config.Partner, inbound trans
 }
 
 // finish delivers a committed file's result files to the partner, moves
-// the source beside the inbound files, and marks the file done.
-func (in *Intake) finish(ctx context.Context, p *config.Partner, inbound transport.Folder, name string, hasMarker bool, rec *store.FileRecord, resDir string, dup bool) error {
-	if err := in.deliverResults(ctx, p, name, rec.ID, resDir); err != nil {
-		return err
+// the source beside the inbound files, and marks the file done. It returns
+// the result document's name in the outbound folder (results/...).
+func (in *Intake) finish(ctx context.Context, p *config.Partner, inbound transport.Folder, name string, hasMarker bool, rec *store.FileRecord, resDir string, dup bool) (string, error) {
+	result, err := in.deliverResults(ctx, p, name, rec.ID, resDir)
+	if err != nil {
+		return "", err
 	}
 	crash.Point(CrashResultWritten)
 	dest := dirArchive
@@ -198,40 +201,47 @@ func (in *Intake) finish(ctx context.Context, p *config.Partner, inbound transpo
 	}
 	target, err := freeName(ctx, inbound, dest, name, rec.ID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if err := inbound.Rename(ctx, name, target); err != nil {
-		return fmt.Errorf("moving %s to %s: %w", name, target, err)
+		return "", fmt.Errorf("moving %s to %s: %w", name, target, err)
 	}
 	if hasMarker {
 		if err := inbound.Rename(ctx, name+".done", target+".done"); err != nil && !errors.Is(err, transport.ErrNotExist) {
-			return fmt.Errorf("moving done marker of %s: %w", name, err)
+			return "", fmt.Errorf("moving done marker of %s: %w", name, err)
 		}
 	}
 	crash.Point(CrashMoved)
 	if err := in.store.FileDone(ctx, rec.ID); err != nil {
-		return err
+		return "", err
 	}
 	os.Remove(filepath.Join(resDir, rec.ID+".result.json"))
 	os.Remove(filepath.Join(resDir, rec.ID+".errors.csv"))
-	return nil
+	return result, nil
 }
 
 // deliverResults writes a file's staged result documents to the partner's
-// outbound folder under the partner's file name.
-func (in *Intake) deliverResults(ctx context.Context, p *config.Partner, name, id, resDir string) error {
+// outbound folder under the partner's file name, or a stamped one when an
+// earlier file of that name has its result there (resultStem).
+func (in *Intake) deliverResults(ctx context.Context, p *config.Partner, name, id, resDir string) (string, error) {
 	outbound, err := in.open(ctx, p.Outbound)
 	if err != nil {
-		return fmt.Errorf("opening outbound folder of partner %s: %w", p.ID, err)
+		return "", fmt.Errorf("opening outbound folder of partner %s: %w", p.ID, err)
 	}
-	for _, ext := range []string{".result.json", ".errors.csv"} {
+	stem, err := in.resultStem(ctx, outbound, name, id)
+	if err != nil {
+		return "", err
+	}
+	// The errors CSV first: the result document is what marks the name as
+	// this file's (resultStem), so it is written last.
+	for _, ext := range []string{".errors.csv", ".result.json"} {
 		local := filepath.Join(resDir, id+ext)
 		fh, err := os.Open(local)
 		if errors.Is(err, os.ErrNotExist) {
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("opening staged result: %w", err)
+			return "", fmt.Errorf("opening staged result: %w", err)
 		}
 		if fi, err := fh.Stat(); err == nil && fi.Size() == 0 {
 			// An errors CSV always has its header: an empty one is what a
@@ -240,13 +250,13 @@ func (in *Intake) deliverResults(ctx context.Context, p *config.Partner, name, i
 			fh.Close()
 			continue
 		}
-		err = outbound.Write(ctx, path.Join(dirResults, name+ext), fh, 0o600)
+		err = outbound.Write(ctx, path.Join(dirResults, stem+ext), fh, 0o600)
 		fh.Close()
 		if err != nil {
-			return fmt.Errorf("writing result file to %s: %w", outbound, err)
+			return "", fmt.Errorf("writing result file to %s: %w", outbound, err)
 		}
 	}
-	return nil
+	return path.Join(dirResults, stem+".result.json"), nil
 }
 
 // freeName picks dir/name, or dir/name.ID when a file of that name was

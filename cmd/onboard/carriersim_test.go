@@ -12,6 +12,7 @@ import (
 	"github.com/onboard/onboard/engine/acks"
 	"github.com/onboard/onboard/engine/model"
 	"github.com/onboard/onboard/formats/x12"
+	"github.com/onboard/onboard/formats/x12/x12guide"
 )
 
 var simNow = time.Date(2027, 1, 16, 8, 0, 0, 0, time.UTC)
@@ -55,13 +56,19 @@ func sim834(t *testing.T, ackRequested bool) []byte {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
+	x12guide.Check(t, b.Bytes(), x12guide.Options{Set: "834"})
 	return b.Bytes()
 }
 
-// answers returns the answer files by name.
-func answers(files []simFile) map[string][]byte {
+// answers returns the answer files by name, each X12 one checked against
+// the implementation guide's 999 map.
+func answers(t *testing.T, files []simFile) map[string][]byte {
+	t.Helper()
 	out := map[string][]byte{}
 	for _, f := range files {
+		if bytes.HasPrefix(f.Data, []byte("ISA")) {
+			x12guide.Check(t, f.Data, x12guide.Options{Set: "999"})
+		}
 		out[f.Name] = f.Data
 	}
 	return out
@@ -69,7 +76,7 @@ func answers(files []simFile) map[string][]byte {
 
 func TestAnswer834Accepts(t *testing.T) {
 	files, summary := answer834("f.834", sim834(t, false), simOptions{PolicyPrefix: "BC"}, simNow)
-	got := answers(files)
+	got := answers(t, files)
 	if len(got) != 2 || got["f.834.999"] == nil || got["f.834.result.csv"] == nil {
 		t.Fatalf("answers %v (%s)", files, summary)
 	}
@@ -115,7 +122,7 @@ func TestAnswer834Accepts(t *testing.T) {
 
 func TestAnswer834Rejects(t *testing.T) {
 	files, _ := answer834("f.834", sim834(t, false), simOptions{Reject: 2, PolicyPrefix: "P"}, simNow)
-	rows, err := acks.ReadResults(bytes.NewReader(answers(files)["f.834.result.csv"]), nil)
+	rows, err := acks.ReadResults(bytes.NewReader(answers(t, files)["f.834.result.csv"]), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +152,7 @@ func TestAnswer834TA1(t *testing.T) {
 	}{{"not asked", false, false, false}, {"ISA14", true, false, true}, {"-ta1", false, true, true}} {
 		t.Run(tc.name, func(t *testing.T) {
 			files, _ := answer834("f.834", sim834(t, tc.requested), simOptions{TA1: tc.flag}, simNow)
-			data, ok := answers(files)["f.834.ta1"]
+			data, ok := answers(t, files)["f.834.ta1"]
 			if ok != tc.want {
 				t.Fatalf("TA1 written = %v, want %v", ok, tc.want)
 			}
@@ -199,7 +206,7 @@ func TestAnswer834BadEnvelope(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			files, summary := answer834("f.834", []byte(tc.edit(good)), simOptions{}, simNow)
-			got := answers(files)
+			got := answers(t, files)
 			if len(got) != len(tc.files) {
 				t.Fatalf("answers %v (%s), want %v", files, summary, tc.files)
 			}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/onboard/onboard/engine/model"
+	"github.com/onboard/onboard/formats/x12/x12guide"
 )
 
 // acksE2EConfig is a minimal configuration with local folders under the
@@ -126,7 +128,14 @@ func TestAcksEndToEnd(t *testing.T) {
 			if len(delivered) != 1 {
 				t.Fatalf("834 not delivered: %v", delivered)
 			}
+			x12guide.CheckFile(t, delivered[0], x12guide.Options{Set: "834", Deviations: map[string][]string{"HD03": {"AC", "ADD"}}})
 			run(append([]string{"carrier-sim", "-inbox", inbox, "-acks", acksDir}, tc.simArg...)...)
+			answered, _ := filepath.Glob(filepath.Join(acksDir, "*"))
+			for _, f := range answered {
+				if data, err := os.ReadFile(f); err == nil && bytes.HasPrefix(data, []byte("ISA")) {
+					x12guide.Check(t, data, x12guide.Options{})
+				}
+			}
 			run("once", "-config", cfg)
 
 			if left, _ := filepath.Glob(filepath.Join(acksDir, "*")); len(left) != 1 || filepath.Base(left[0]) != "archive" {

@@ -18,6 +18,7 @@ import (
 	"github.com/onboard/onboard/engine/store"
 	"github.com/onboard/onboard/engine/store/sqlite"
 	"github.com/onboard/onboard/formats/x12"
+	"github.com/onboard/onboard/formats/x12/x12guide"
 )
 
 // checkCarrier checks a carrier's inbox against the store: one whole 834
@@ -54,6 +55,8 @@ func (w *world) checkCarrier(ctx context.Context, st *sqlite.Store, c string, pi
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		data := files[name]
 		pic.deliveries++
+		// world_test.go's carriers declare AC and ADD for basic life and AD&D.
+		x12guide.Check(t, data, x12guide.Options{Set: "834", Deviations: map[string][]string{"HD03": {"AC", "ADD"}}})
 		ic, err := x12.Read834(bytes.NewReader(data))
 		if err != nil {
 			t.Errorf("carrier %s: %s is not a whole 834: %v", c, name, err)

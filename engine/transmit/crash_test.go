@@ -22,6 +22,7 @@ import (
 	"github.com/onboard/onboard/engine/store"
 	"github.com/onboard/onboard/engine/store/sqlite"
 	"github.com/onboard/onboard/formats/x12"
+	"github.com/onboard/onboard/formats/x12/x12guide"
 )
 
 // onboardBinary is the real onboard binary, built once for the package.
@@ -160,6 +161,8 @@ func checkCrashInbox(t *testing.T, files map[string][]byte) {
 			t.Errorf("temporary file %s left in the inbox", name)
 			continue
 		}
+		// The config above declares AC and ADD for basic life and AD&D.
+		x12guide.Check(t, files[name], x12guide.Options{Set: "834", Deviations: map[string][]string{"HD03": {"AC", "ADD"}}})
 		ic, err := x12.Read834(bytes.NewReader(files[name]))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)

@@ -167,6 +167,7 @@ func (e *env) inboxFiles() map[string][]byte {
 		if err != nil {
 			e.t.Fatal(err)
 		}
+		checkGuide(e.t, de.Name(), b, e.carrier)
 		out[de.Name()] = b
 	}
 	return out

@@ -93,7 +93,7 @@ func writeSetAck(wr *Writer, s SetAck) error {
 			if code == "" {
 				code = "8" // segment has data element errors
 			}
-			if err := wr.WriteSegment("IK3", e.Segment, strconv.Itoa(e.Position), e.Loop, code); err != nil {
+			if err := wr.WriteSegment("IK3", e.Segment, strconv.Itoa(e.Position), loopCode(e.Loop), code); err != nil {
 				return err
 			}
 			for _, c := range e.Context {
@@ -120,6 +120,15 @@ func writeSetAck(wr *Writer, s SetAck) error {
 	return wr.WriteSegment("IK5", append([]string{s.Code}, s.SyntaxErrors...)...)
 }
 
+// loopCode is a loop id as IK303 and CTX04 carry it: data element 447 is
+// at most 4 characters, so the 834's 2100A is written 2100.
+func loopCode(loop string) string {
+	if len(loop) > 4 {
+		return loop[:4]
+	}
+	return loop
+}
+
 // writeContext writes a CTX: a business unit identifier (name and
 // reference) or a segment context.
 func writeContext(wr *Writer, c Context) error {
@@ -134,7 +143,7 @@ func writeContext(wr *Writer, c Context) error {
 		el = strconv.Itoa(c.Element)
 	}
 	return wr.WriteSegmentComponents("CTX", []string{c.Name, c.Reference}, []string{c.Segment}, []string{pos},
-		[]string{c.Loop}, []string{el})
+		[]string{loopCode(c.Loop)}, []string{el})
 }
 
 // WriteTA1 writes a TA1 interchange acknowledgement interchange (ISA, TA1,

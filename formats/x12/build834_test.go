@@ -30,6 +30,7 @@ func write834(t *testing.T, env Envelope, opts Options834, groups ...model.Group
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
+	checkGuide(t, buf.Bytes(), opts)
 	return buf.Bytes(), infos
 }
 

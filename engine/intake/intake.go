@@ -77,6 +77,9 @@ type FileSummary struct {
 	Groups  int
 	Errors  int
 	Result  string // where the result file went
+	// SourceChanged, when set, says why the source was left in the drop
+	// folder: it changed while it was processed.
+	SourceChanged string
 }
 
 // Pass lists a partner's inbound folder once and processes every complete

@@ -594,6 +594,7 @@ func (in *Intake) rejectUnclaimed(ctx context.Context, p *config.Partner, inboun
 	}
 	in.log.Warn("file rejected before processing", "partner", p.ID, "file", f.Name, "reason", fe.Message)
 	rec := &store.FileRecord{ID: id, Name: f.Name, Disposition: dirFailed}
-	fs.Result, err = in.finish(ctx, p, inbound, f.Name, hasMarker, rec, resDir, true)
+	done, err := in.finish(ctx, p, inbound, f, hasMarker, rec, resDir, true)
+	fs.Result, fs.SourceChanged = done.result, done.changed
 	return fs, err
 }

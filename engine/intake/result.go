@@ -36,6 +36,9 @@ type Result struct {
 	Counts      Counts        `json:"counts"`
 	Errors      []model.Error `json:"errors"`
 	Groups      []GroupResult `json:"groups"`
+	// Notes tell the partner what happened to the file besides its
+	// content: it changed while it was processed, it was held.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // DuplicateOf names the earlier file whose content a duplicate repeats.

@@ -2,11 +2,14 @@ package intake
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"path"
+	"unicode/utf8"
 
 	"github.com/onboard/onboard/engine/transport"
 )
@@ -19,8 +22,12 @@ import (
 // NAME.YYYYMMDDThhmmssZ-ID8. A result is never overwritten by another
 // file's; a result carrying this file's own id (a delivery an
 // interruption cut short) is this file's place and is written again.
+//
+// A name too long for the file system once ".result.json.tmp" is added
+// (a partner may send 255 bytes) is shortened by fitName, so its result
+// can always be written.
 func (in *Intake) resultStem(ctx context.Context, outbound transport.Folder, name, id string) (string, error) {
-	stem := name
+	stem := fitName(name, maxResultStem)
 	for try := 0; ; try++ {
 		resName := path.Join(dirResults, stem+".result.json")
 		owner, err := resultFileID(ctx, outbound, resName)
@@ -35,13 +42,11 @@ func (in *Intake) resultStem(ctx context.Context, outbound transport.Folder, nam
 		}
 		switch try {
 		case 0:
-			stem = name + "." + in.receivedStamp(ctx, id)
+			stamp := "." + in.receivedStamp(ctx, id)
+			stem = fitName(name, maxResultStem-len(stamp)) + stamp
 		case 1:
-			short := id
-			if len(short) > 8 {
-				short = short[:8]
-			}
-			stem = name + "." + in.receivedStamp(ctx, id) + "-" + short
+			suffix := "." + in.receivedStamp(ctx, id) + "-" + shortID(id)
+			stem = fitName(name, maxResultStem-len(suffix)) + suffix
 		default:
 			return "", fmt.Errorf("%s: every result name for this file is taken by another file's result", resName)
 		}
@@ -91,4 +96,37 @@ func resultFileID(ctx context.Context, f transport.Folder, name string) (string,
 		}
 	}
 	return "", nil
+}
+
+// maxNameBytes is the longest file name the file systems and SFTP servers
+// onboard writes to accept (NAME_MAX on Linux and the BSDs).
+const maxNameBytes = 255
+
+// maxResultStem is the longest STEM in results/STEM.result.json: every
+// write goes through ".STEM.result.json.tmp", the longest name made of it.
+const maxResultStem = maxNameBytes - len(".") - len(".result.json") - len(".tmp")
+
+// fitName returns name when it is at most max bytes, else its first bytes
+// (cut at a character boundary) followed by "~" and 12 hex digits of the
+// name's sha256, so two long names sharing a beginning stay apart.
+func fitName(name string, max int) string {
+	if len(name) <= max {
+		return name
+	}
+	sum := sha256.Sum256([]byte(name))
+	tag := "~" + hex.EncodeToString(sum[:6])
+	cut := max - len(tag)
+	for cut > 0 && !utf8.RuneStart(name[cut]) {
+		cut--
+	}
+	return name[:cut] + tag
+}
+
+// shortID is the first 8 characters of a file id, enough to tell apart
+// two files of one name within a second.
+func shortID(id string) string {
+	if len(id) > 8 {
+		return id[:8]
+	}
+	return id
 }

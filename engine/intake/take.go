@@ -150,12 +150,14 @@ func (in *Intake) takeFile(ctx context.Context, p *config.Partner, inbound trans
 		}
 		in.log.Info("duplicate file: its content was processed before and is not applied again",
 			"partner", p.ID, "file", f.Name, "file_id", dup.ID, "duplicate_of", rec.ID)
-		fs.Result, err = in.finish(ctx, p, inbound, f.Name, hasMarker, dup, resDir, true)
+		done, err := in.finish(ctx, p, inbound, f, hasMarker, dup, resDir, true)
+		fs.Result, fs.SourceChanged = done.result, done.changed
 		return fs, err
 	case store.ClaimFinish:
 		log.Info("finishing a file whose outcome was committed before an interruption")
 		fs.Outcome = rec.Outcome
-		fs.Result, err = in.finish(ctx, p, inbound, f.Name, hasMarker, rec, resDir, false)
+		done, err := in.finish(ctx, p, inbound, f, hasMarker, rec, resDir, false)
+		fs.Result, fs.SourceChanged = done.result, done.changed
 		return fs, err
 	}
 
@@ -174,7 +176,9 @@ func (in *Intake) takeFile(ctx context.Context, p *config.Partner, inbound trans
 	}
 	fs.Outcome, fs.Groups, fs.Errors = res.Outcome, res.GroupsAccepted+res.GroupsRejected, res.ErrorCount
 	rec.Outcome, rec.Disposition, rec.ErrorCount = res.Outcome, res.Disposition, res.ErrorCount
-	if fs.Result, err = in.finish(ctx, p, inbound, f.Name, hasMarker, rec, resDir, false); err != nil {
+	done, err := in.finish(ctx, p, inbound, f, hasMarker, rec, resDir, false)
+	fs.Result, fs.SourceChanged = done.result, done.changed
+	if err != nil {
 		return fs, err
 	}
 	where := fs.Result
@@ -187,42 +191,88 @@ func (in *Intake) takeFile(ctx context.Context, p *config.Partner, inbound trans
 }
 
 // finish delivers a committed file's result files to the partner, moves
-// the source beside the inbound files, and marks the file done. It returns
-// the result document's name in the outbound folder (results/...).
-func (in *Intake) finish(ctx context.Context, p *config.Partner, inbound transport.Folder, name string, hasMarker bool, rec *store.FileRecord, resDir string, dup bool) (string, error) {
-	result, err := in.deliverResults(ctx, p, name, rec.ID, resDir)
+// the source beside the inbound files, and marks the file done. f is the
+// source as it was listed when it was taken: a source that is no longer
+// that file (sourceChange) is not moved, and its result says so.
+func (in *Intake) finish(ctx context.Context, p *config.Partner, inbound transport.Folder, f transport.FileInfo, hasMarker bool, rec *store.FileRecord, resDir string, dup bool) (finished, error) {
+	name := f.Name
+	var done finished
+	res, err := in.deliverResults(ctx, p, name, rec.ID, resDir)
 	if err != nil {
-		return "", err
+		return done, err
 	}
+	done.result = res
 	crash.Point(CrashResultWritten)
+	change, err := sourceChange(ctx, inbound, f)
+	if err != nil {
+		return done, err
+	}
+	if change != "" {
+		if err := in.keepChanged(ctx, p, f, rec, resDir, change); err != nil {
+			return done, err
+		}
+		done.changed = change
+	} else if err := in.moveSource(ctx, inbound, name, hasMarker, rec, dup); err != nil {
+		return done, err
+	}
+	crash.Point(CrashMoved)
+	if err := in.store.FileDone(ctx, rec.ID); err != nil {
+		return done, err
+	}
+	os.Remove(filepath.Join(resDir, rec.ID+".result.json"))
+	os.Remove(filepath.Join(resDir, rec.ID+".errors.csv"))
+	return done, nil
+}
+
+// finished is what finish did: where the result went, and why the source
+// was left in place ("" when it was moved).
+type finished struct {
+	result  string
+	changed string
+}
+
+// moveSource moves a processed source (and its done marker) to archive/
+// or failed/.
+func (in *Intake) moveSource(ctx context.Context, inbound transport.Folder, name string, hasMarker bool, rec *store.FileRecord, dup bool) error {
 	dest := dirArchive
 	if rec.Disposition == dirFailed || dup {
 		dest = dirFailed
 	}
 	target, err := freeName(ctx, inbound, dest, name, rec.ID)
 	if err != nil {
-		return "", err
+		return err
 	}
 	if err := inbound.Rename(ctx, name, target); err != nil {
-		return "", fmt.Errorf("moving %s to %s: %w", name, target, err)
+		return fmt.Errorf("moving %s to %s: %w", name, target, err)
 	}
 	if hasMarker {
 		if err := inbound.Rename(ctx, name+".done", target+".done"); err != nil && !errors.Is(err, transport.ErrNotExist) {
-			return "", fmt.Errorf("moving done marker of %s: %w", name, err)
+			return fmt.Errorf("moving done marker of %s: %w", name, err)
 		}
 	}
-	crash.Point(CrashMoved)
-	if err := in.store.FileDone(ctx, rec.ID); err != nil {
-		return "", err
+	return nil
+}
+
+// keepChanged leaves a source that changed while it was processed where it
+// is: its result (already delivered) gets a note saying so and is
+// delivered again, and the new content waits to settle like any new file.
+func (in *Intake) keepChanged(ctx context.Context, p *config.Partner, f transport.FileInfo, rec *store.FileRecord, resDir, change string) error {
+	if err := noteResult(resDir, rec.ID, change); err != nil {
+		return err
 	}
-	os.Remove(filepath.Join(resDir, rec.ID+".result.json"))
-	os.Remove(filepath.Join(resDir, rec.ID+".errors.csv"))
-	return result, nil
+	if _, err := in.deliverResults(ctx, p, f.Name, rec.ID, resDir); err != nil {
+		return err
+	}
+	in.settled.forget(p.ID, f.Name)
+	in.log.Warn("file changed while it was processed: its result says so, it is not moved, and its new content is taken as a new file",
+		"partner", p.ID, "file", f.Name, "file_id", rec.ID)
+	return nil
 }
 
 // deliverResults writes a file's staged result documents to the partner's
 // outbound folder under the partner's file name, or a stamped one when an
-// earlier file of that name has its result there (resultStem).
+// earlier file of that name has its result there (resultStem), and returns
+// the result document's path there.
 func (in *Intake) deliverResults(ctx context.Context, p *config.Partner, name, id, resDir string) (string, error) {
 	outbound, err := in.open(ctx, p.Outbound)
 	if err != nil {
@@ -270,9 +320,6 @@ func freeName(ctx context.Context, f transport.Folder, dir, name, id string) (st
 	if err != nil {
 		return "", fmt.Errorf("checking %s: %w", target, err)
 	}
-	short := id
-	if len(short) > 8 {
-		short = short[:8]
-	}
-	return path.Join(dir, name+"."+short), nil
+	short := "." + shortID(id)
+	return path.Join(dir, fitName(name, maxNameBytes-len(short))+short), nil
 }

@@ -16,6 +16,19 @@ type FileInfo struct {
 	// device, pipe or socket; never opened. Size and ModTime are the
 	// entry's own (lstat), not those of a symlink's target.
 	Special bool
+	// Identity names the file itself (device and inode) where the folder
+	// can tell (local folders); "" over SFTP, which reports no inode.
+	Identity string
+}
+
+// SameFile reports whether a and b, two looks at one name, saw the same
+// unchanged file: same size and modification time, and the same identity
+// where both know it.
+func SameFile(a, b FileInfo) bool {
+	if a.Size != b.Size || !a.ModTime.Equal(b.ModTime) {
+		return false
+	}
+	return a.Identity == "" || b.Identity == "" || a.Identity == b.Identity
 }
 
 // Folder is a directory onboard reads from or writes to: a local directory

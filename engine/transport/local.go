@@ -80,7 +80,7 @@ func (l *Local) List(ctx context.Context, dir string) ([]FileInfo, error) {
 			continue // replaced by a directory since the directory was read
 		}
 		files = append(files, FileInfo{Name: e.Name(), Size: info.Size(), ModTime: info.ModTime(),
-			Special: !info.Mode().IsRegular()})
+			Special: !info.Mode().IsRegular(), Identity: identity(info)})
 	}
 	slices.SortFunc(files, func(a, b FileInfo) int { return cmp.Compare(a.Name, b.Name) })
 	return files, nil
@@ -102,7 +102,7 @@ func (l *Local) Stat(ctx context.Context, name string) (FileInfo, error) {
 	if !info.Mode().IsRegular() {
 		return FileInfo{}, l.fail("stating", p, errNotRegular)
 	}
-	return FileInfo{Name: path.Base(p), Size: info.Size(), ModTime: info.ModTime()}, nil
+	return FileInfo{Name: path.Base(p), Size: info.Size(), ModTime: info.ModTime(), Identity: identity(info)}, nil
 }
 
 var errNotRegular = errors.New("not a regular file")
@@ -180,7 +180,7 @@ func (r *localReader) Read(b []byte) (int, error) {
 }
 
 func (r *localReader) openedInfo() FileInfo {
-	return FileInfo{Name: path.Base(r.name), Size: r.info.Size(), ModTime: r.info.ModTime()}
+	return FileInfo{Name: path.Base(r.name), Size: r.info.Size(), ModTime: r.info.ModTime(), Identity: identity(r.info)}
 }
 
 func (r *localReader) Close() error { return r.f.Close() }

@@ -110,7 +110,7 @@ func OpenListed(ctx context.Context, folder Folder, f FileInfo) (io.ReadCloser, 
 		return r, nil // a folder that cannot say (a test double): Open's own checks stand
 	}
 	got := o.openedInfo()
-	if got.Size != f.Size || !got.ModTime.Equal(f.ModTime) {
+	if !SameFile(got, f) {
 		r.Close()
 		return nil, fmt.Errorf("opening %s: the listing showed %d bytes at %s, the open file has %d bytes at %s: %w",
 			f.Name, f.Size, f.ModTime.UTC().Format(time.RFC3339Nano), got.Size, got.ModTime.UTC().Format(time.RFC3339Nano), ErrChanged)

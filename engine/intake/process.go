@@ -237,7 +237,6 @@ func validateGroup(sg *model.SourcedGroup, v *validate.Carrier, now time.Time) [
 // streaming its result documents to local staging.
 func (in *Intake) process(ctx context.Context, p *config.Partner, rec *store.FileRecord, st *staged, resJSON, resCSV string) (store.FileResult, error) {
 	var fr store.FileResult
-	carrier := in.cfg.Carrier(p.Carrier)
 	src, err := os.Open(st.path)
 	if err != nil {
 		return fr, fmt.Errorf("opening staged file: %w", err)
@@ -254,96 +253,25 @@ func (in *Intake) process(ctx context.Context, p *config.Partner, rec *store.Fil
 	}
 	defer cf.Close()
 
-	now := in.Now().UTC()
-	received := rec.ReceivedAt
-	var rw *resultWriter
 	// restart starts the result documents (again, after a rolled-back
 	// attempt).
-	restart := func() error {
+	restart := func() (io.Writer, io.Writer, error) {
 		for _, f := range []*os.File{jf, cf} {
 			if _, err := f.Seek(0, io.SeekStart); err != nil {
-				return fmt.Errorf("restarting result: %w", err)
+				return nil, nil, fmt.Errorf("restarting result: %w", err)
 			}
 			if err := f.Truncate(0); err != nil {
-				return fmt.Errorf("restarting result: %w", err)
+				return nil, nil, fmt.Errorf("restarting result: %w", err)
 			}
 		}
-		rw = newResultWriter(jf, cf)
-		rw.begin(&Result{File: rec.Name, FileID: rec.ID, PartnerID: p.ID, SHA256: st.sha, ReceivedAt: &received})
-		return nil
+		return jf, cf, nil
 	}
-	if err := restart(); err != nil {
-		return fr, err
-	}
-	m := &merger{newID: in.NewID, today: now.Format(time.DateOnly), full: p.Census != config.CensusChanges}
-	source := rec.Name
-	// The reading side looks up stored groups' source digests in what is
-	// committed (the file's own transaction holds each group once).
-	known := func(ext string) string {
-		g, err := in.store.GroupByExternal(ctx, p.ID, ext)
-		if err != nil {
-			return "" // not found, or unreadable: the group is checked in full
-		}
-		return g.SourceDigest
-	}
-
-	// A census is read in one pass, as if its groups were contiguous (as
-	// exports are); if they are not, nothing of that pass is kept (its
-	// transaction rolls back) and the file is read again, indexed first.
-	stream := true
-	for {
-		err = in.store.Update(ctx, func(tx store.Tx) error {
-			fileErrs, err := walk(ctx, p, carrier, rec.Name, withProgress(src, rec.Name, st.size, in.Progress), stream, now, known, func(sg *model.SourcedGroup, errs []model.Error, h *groupHash) error {
-				gr, err := in.apply(ctx, tx, m, sg, errs, h, rec.ID, source)
-				if err != nil {
-					return err
-				}
-				rw.group(gr)
-				return nil
-			})
-			if err != nil {
-				return err
-			}
-			progressDone(in.Progress, rec.Name, st.size)
-			if len(fileErrs) > 0 && rw.count.Groups > 0 {
-				// A file that breaks part-way cannot be trusted whole:
-				// nothing of it is applied (the transaction rolls back)
-				// and it is rejected with the structural error.
-				return errFileBroken{fileErrs}
-			}
-			fr = in.fileResult(rw, fileErrs)
-			if err := rw.end(fr.Outcome, now, fileErrs); err != nil {
-				return fmt.Errorf("%w: %w", errOperational, err)
-			}
-			return tx.SetFileResult(ctx, rec.ID, fr)
-		})
-		if !stream || !errors.Is(err, census.ErrNotContiguous) {
-			break
-		}
-		in.log.Info("a group's rows are apart in the census: reading it again, indexed", "partner", p.ID, "file", rec.Name)
-		if _, err := src.Seek(0, io.SeekStart); err != nil {
-			return fr, fmt.Errorf("rereading staged file: %w", err)
-		}
-		if err := restart(); err != nil {
-			return fr, err
-		}
-		stream = false
-	}
-	var broken errFileBroken
-	if errors.As(err, &broken) {
-		// Start the documents again: only the file-level errors.
-		if err := restart(); err != nil {
-			return fr, err
-		}
-		fr = in.fileResult(rw, broken.errs)
-		if err := rw.end(fr.Outcome, now, broken.errs); err != nil {
-			return fr, err
-		}
-		err = in.store.Update(ctx, func(tx store.Tx) error { return tx.SetFileResult(ctx, rec.ID, fr) })
-	}
+	doc := &document{rec: rec, sha: st.sha, src: src, size: st.size, origin: "file " + rec.Name, source: rec.Name}
+	d, err := in.decide(ctx, p, doc, restart)
 	if err != nil {
 		return fr, err
 	}
+	fr = d.Result
 	crash.Point(CrashCommitted)
 	if err := jf.Sync(); err != nil {
 		return fr, fmt.Errorf("writing result: %w", err)
@@ -375,7 +303,7 @@ func (in *Intake) fileResult(rw *resultWriter, fileErrs []model.Error) store.Fil
 
 // apply stores one validated group (or records its rejection) and returns
 // its result.
-func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.SourcedGroup, errs []model.Error, h *groupHash, fileID, source string) (*GroupResult, error) {
+func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.SourcedGroup, errs []model.Error, h *groupHash, fileID string, doc *document) (*GroupResult, error) {
 	g := sg.Group
 	gr := &GroupResult{ExternalIdentifier: g.ExternalIdentifier, Line: sg.Line}
 	prevRec, err := tx.GroupByExternal(ctx, g.PartnerID, g.ExternalIdentifier)
@@ -424,7 +352,7 @@ func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.S
 		}
 	}
 	full := m.full
-	if isJSON(source) && len(g.Subscribers) == 0 {
+	if isJSON(doc.rec.Name) && len(g.Subscribers) == 0 {
 		m.full = false // a group object without subscribers says nothing of them
 	}
 	mc := m.merge(g, prev)
@@ -452,15 +380,15 @@ func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.S
 	for i := range g.Subscribers {
 		hashes[g.Subscribers[i].ExternalIdentifier] = subHashes[i]
 	}
-	reason := fmt.Sprintf("%s from file %s", gr.Outcome, source)
+	reason := fmt.Sprintf("%s from %s", gr.Outcome, doc.origin)
 	if gr.Outcome == GroupUpdated {
-		reason = fmt.Sprintf("updated from file %s: %d added, %d changed, %d terminated", source, mc.added, mc.changed, mc.terminated)
+		reason = fmt.Sprintf("updated from %s: %d added, %d changed, %d terminated", doc.origin, mc.added, mc.changed, mc.terminated)
 	}
 	var digest string
 	if h != nil {
 		digest = h.Digest
 	}
-	rec, err := tx.SaveGroup(ctx, g, store.Save{FileID: fileID, ContentHash: hash, SubscriberHashes: hashes, Reason: reason, Source: source,
+	rec, err := tx.SaveGroup(ctx, g, store.Save{FileID: fileID, ContentHash: hash, SubscriberHashes: hashes, Reason: reason, Source: doc.source,
 		SourceDigest: digest})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errOperational, err)

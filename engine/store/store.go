@@ -45,6 +45,13 @@ type Reader interface {
 	LastBundle(ctx context.Context, groupID string) (*BundleRecord, error)
 	PendingActions(ctx context.Context, groupID string) ([]PendingAction, error)
 	LastRun(ctx context.Context, name string) (time.Time, error)
+
+	// Subscriber returns a subscriber of a group's current version by its
+	// id; ErrNotFound when there is none.
+	Subscriber(ctx context.Context, id string) (*SubscriberRecord, error)
+	// IdempotentAnswer returns the answer stored for a caller's
+	// Idempotency-Key; ErrNotFound when there is none.
+	IdempotentAnswer(ctx context.Context, caller, key string) (*IdempotentAnswer, error)
 }
 
 // Tx is a write transaction. Every status change it makes records an event.
@@ -86,6 +93,17 @@ type Tx interface {
 	SetPendingAction(ctx context.Context, a PendingAction) error
 	ClearPendingAction(ctx context.Context, groupID, kind string) error
 	SetLastRun(ctx context.Context, name string, at time.Time) error
+
+	// RecordFile records a file taken otherwise than by ClaimFile (an API
+	// request, Source SourceAPI), in the transaction that decides it.
+	RecordFile(ctx context.Context, f *FileRecord) error
+	// MarkFileDone marks a stored file done inside the transaction (an API
+	// request has no result file to deliver and no source to move).
+	MarkFileDone(ctx context.Context, fileID string) error
+	// SaveIdempotentAnswer stores the answer to a request that carried an
+	// Idempotency-Key, replacing one for the same caller and key, and
+	// forgets answers stored before a.CreatedAt minus IdempotencyWindow.
+	SaveIdempotentAnswer(ctx context.Context, a IdempotentAnswer) error
 }
 
 // Store is the state store the stages use.

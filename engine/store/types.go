@@ -42,7 +42,15 @@ type FileRecord struct {
 	Message        string
 	ReceivedAt     time.Time
 	ProcessedAt    time.Time
+	// Source is "" for a partner's dropped file, SourceAPI for an API
+	// request (its Name is api/REQUEST-ID.json). Only dropped files are
+	// claimed by content: an API request that repeats another's body is
+	// decided again (unchanged), not a duplicate.
+	Source string
 }
+
+// SourceAPI is the source of a file recorded for an API request.
+const SourceAPI = "api"
 
 // Claim says what ClaimFile found.
 type Claim int
@@ -233,4 +241,21 @@ type PendingAction struct {
 	Kind    string
 	Message string
 	Since   time.Time
+}
+
+// IdempotencyWindow is how long an Idempotency-Key's answer is kept.
+const IdempotencyWindow = 24 * time.Hour
+
+// IdempotentAnswer is the answer an API request with an Idempotency-Key
+// was given, kept so that the same key and body get it again.
+type IdempotentAnswer struct {
+	// Caller is the key owner's id (a partner's or an analyst's).
+	Caller string
+	Key    string
+	// RequestHash identifies the request (method, path and body): the same
+	// key with another request is a conflict.
+	RequestHash string
+	Status      int
+	Body        []byte
+	CreatedAt   time.Time
 }

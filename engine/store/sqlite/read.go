@@ -23,13 +23,13 @@ func notFound(err error, what string) error {
 	return fmt.Errorf("reading %s: %w", what, err)
 }
 
-const fileCols = `id, partner_id, name, sha256, size, state, outcome, disposition, groups_accepted, groups_rejected, error_count, duplicate_of, message, received_at, processed_at`
+const fileCols = `id, partner_id, name, sha256, size, state, outcome, disposition, groups_accepted, groups_rejected, error_count, duplicate_of, message, received_at, processed_at, source`
 
 func scanFile(sc interface{ Scan(...any) error }) (*store.FileRecord, error) {
 	var f store.FileRecord
 	var recv, proc string
 	err := sc.Scan(&f.ID, &f.PartnerID, &f.Name, &f.SHA256, &f.Size, &f.State, &f.Outcome, &f.Disposition,
-		&f.GroupsAccepted, &f.GroupsRejected, &f.ErrorCount, &f.DuplicateOf, &f.Message, &recv, &proc)
+		&f.GroupsAccepted, &f.GroupsRejected, &f.ErrorCount, &f.DuplicateOf, &f.Message, &recv, &proc, &f.Source)
 	if err != nil {
 		return nil, err
 	}

@@ -230,4 +230,22 @@ DROP TABLE dependents;
 	`
 ALTER TABLE groups ADD COLUMN source_digest TEXT NOT NULL DEFAULT '';
 `,
+	// 7: the HTTP API (DESIGN.md §13). A request is recorded as a file of
+	// source api; only dropped files are claimed by content. The answers
+	// to requests with an Idempotency-Key are kept for a day.
+	`
+ALTER TABLE files ADD COLUMN source TEXT NOT NULL DEFAULT '';
+DROP INDEX files_partner_sha;
+CREATE UNIQUE INDEX files_partner_sha ON files(partner_id, sha256) WHERE duplicate_of = '' AND source = '';
+CREATE TABLE idempotency (
+	caller       TEXT NOT NULL,
+	key          TEXT NOT NULL,
+	request_hash TEXT NOT NULL,
+	status       INTEGER NOT NULL,
+	body         BLOB NOT NULL,
+	created_at   TEXT NOT NULL,
+	PRIMARY KEY (caller, key)
+);
+CREATE INDEX idempotency_created ON idempotency(created_at);
+`,
 }

@@ -28,7 +28,7 @@ func (s *Store) ClaimFile(ctx context.Context, partnerID, name, sha string, size
 	var claim store.Claim
 	err := s.Update(ctx, func(txi store.Tx) error {
 		t := txi.(*sqliteTx)
-		f, err := scanFile(t.tx.QueryRowContext(ctx, `SELECT `+fileCols+` FROM files WHERE partner_id = ? AND sha256 = ? AND duplicate_of = ''`, partnerID, sha))
+		f, err := scanFile(t.tx.QueryRowContext(ctx, `SELECT `+fileCols+` FROM files WHERE partner_id = ? AND sha256 = ? AND duplicate_of = '' AND source = ''`, partnerID, sha))
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			rec = &store.FileRecord{ID: uuid.NewString(), PartnerID: partnerID, Name: name, SHA256: sha, Size: size, State: store.FileProcessing, ReceivedAt: t.now()}

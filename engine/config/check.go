@@ -41,6 +41,7 @@ func (c *checker) check() {
 			c.problemAt("http.listen", "listen %q must be host:port, such as 127.0.0.1:8080 (leave it empty to turn the endpoint off)", cfg.HTTP.Listen)
 		}
 	}
+	c.api()
 	c.schedule("reports.schedule", cfg.Reports.Schedule)
 	c.positive("shutdown.timeout", cfg.Shutdown.Timeout)
 

@@ -14,8 +14,10 @@ type Config struct {
 	// Path is the config file the configuration was loaded from.
 	Path string `yaml:"-"`
 
-	State    State     `yaml:"state"`
-	HTTP     HTTP      `yaml:"http"`
+	State State `yaml:"state"`
+	HTTP  HTTP  `yaml:"http"`
+	// Analysts hold read-only API keys to every partner's groups (§13).
+	Analysts []Analyst `yaml:"analysts"`
 	Reports  Reports   `yaml:"reports"`
 	Shutdown Shutdown  `yaml:"shutdown"`
 	Partners []Partner `yaml:"partners"`
@@ -34,6 +36,12 @@ type State struct {
 // HTTP configures the operations endpoint; empty Listen turns it off.
 type HTTP struct {
 	Listen string `yaml:"listen"`
+	// TLSCertFile and TLSKeyFile serve the endpoint over TLS (both or neither).
+	TLSCertFile string `yaml:"tls_cert_file"`
+	TLSKeyFile  string `yaml:"tls_key_file"`
+	// RateLimit is the API requests per second one key may make (default
+	// 50); a key may burst to twice that.
+	RateLimit float64 `yaml:"rate_limit"`
 }
 
 // Reports configures status reports.
@@ -61,6 +69,8 @@ type Partner struct {
 	Census  string `yaml:"census"`
 	Carrier string `yaml:"carrier"`
 	LDEx    LDEx   `yaml:"ldex"`
+	// API gives the partner access to the HTTP API (§13); nil: none.
+	API *APIKeys `yaml:"api"`
 	// MaxFileSize refuses larger inbound files (bytes; default 2 GiB).
 	MaxFileSize int64 `yaml:"max_file_size"`
 	// PGP decrypts the partner's files and encrypts what it receives.

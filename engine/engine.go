@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/onboard/onboard/engine/api"
 	"github.com/onboard/onboard/engine/config"
 	"github.com/onboard/onboard/engine/intake"
 	"github.com/onboard/onboard/engine/store"
@@ -20,6 +21,9 @@ type Engine struct {
 	Pool   *Pool
 	Log    *slog.Logger
 	Intake *intake.Intake
+	// API is the partner and analyst HTTP API; nil when no key is
+	// configured (it is served beside the operations endpoint).
+	API *api.Server
 	// Now is the clock.
 	Now func() time.Time
 	// Metrics are the daemon's metrics; stage wiring counts transmissions,
@@ -63,6 +67,12 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Engine, er
 	}
 	e := &Engine{Config: cfg, Store: st, Pool: NewPool(), Log: log, Now: time.Now, Metrics: NewMetrics()}
 	e.Intake = intake.New(st, cfg, e.Pool.Open, log)
+	if api.Enabled(cfg) {
+		if e.API, err = api.New(api.Options{Config: cfg, Store: st, Intake: e.Intake, Log: log}); err != nil {
+			e.Close()
+			return nil, fmt.Errorf("preparing the API: %w", err)
+		}
+	}
 	for i := range cfg.Partners {
 		p := &cfg.Partners[i]
 		e.Jobs = append(e.Jobs, Job{Name: "intake:" + p.ID, Stage: "intake", Partner: p.ID, Schedule: p.Inbound.Schedule,

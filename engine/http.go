@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -98,6 +99,9 @@ func (d *Daemon) Handler() http.Handler {
 		writeJSON(w, code, rd)
 	})
 	mux.Handle("GET /metrics", d.metrics.Handler())
+	if d.e.API != nil {
+		d.e.API.Register(mux)
+	}
 	return mux
 }
 
@@ -285,19 +289,43 @@ func (d *Daemon) StartHTTP(addr string) (*OpsServer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listening for the operations endpoint: %w", err)
 	}
+	// The read timeout lets a 10 MiB API body arrive over a slow link; the
+	// write timeout covers an API write waiting for the store's writer.
 	s := &OpsServer{
-		srv: &http.Server{Handler: d.Handler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
-			WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second},
+		srv: &http.Server{Handler: d.Handler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
+			WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10},
 		ln:   ln,
 		done: make(chan struct{}),
 	}
+	var cert, key string
+	if d.e.Config != nil {
+		cert, key = d.e.Config.HTTP.TLSCertFile, d.e.Config.HTTP.TLSKeyFile
+	}
+	if cert != "" {
+		pair, err := tls.LoadX509KeyPair(cert, key)
+		if err != nil {
+			ln.Close()
+			return nil, fmt.Errorf("loading the TLS certificate: %w", err)
+		}
+		s.srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{pair}}
+	}
 	go func() {
 		defer close(s.done)
-		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		var err error
+		if cert != "" {
+			err = s.srv.ServeTLS(ln, "", "")
+		} else {
+			err = s.srv.Serve(ln)
+		}
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
 			d.log.Error("serving the operations endpoint", "err", err)
 		}
 	}()
-	d.log.Info("serving the operations endpoint: /healthz /readyz /metrics", "addr", ln.Addr().String())
+	what := "/healthz /readyz /metrics"
+	if d.e.API != nil {
+		what += " and the API"
+	}
+	d.log.Info("serving the operations endpoint: "+what, "addr", ln.Addr().String(), "tls", cert != "")
 	return s, nil
 }
 

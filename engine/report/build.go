@@ -150,6 +150,7 @@ func buildRow(ctx context.Context, r store.Reader, cfg *config.Config, g *store.
 	if len(actions) == 0 {
 		if a := overdue(g, trs, cfg.Carrier(g.CarrierID), now); a != nil {
 			actions = []store.PendingAction{*a}
+			row.AckOverdue = true
 		}
 	}
 	row.PendingAction, row.PendingSince = PendingAction(g, subs, actions)

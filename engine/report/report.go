@@ -40,6 +40,9 @@ type Row struct {
 	// when; empty for a group with nothing waiting.
 	PendingAction string
 	PendingSince  time.Time
+	// AckOverdue: the pending action is a delivery the carrier has not
+	// acknowledged within its ack_timeout.
+	AckOverdue bool
 	// TopErrors holds the messages of the group's outstanding errors, one
 	// per error (repeats count), for the "most frequent errors" summary.
 	TopErrors []string

@@ -26,6 +26,11 @@ import (
 func (a *Acker) take(ctx context.Context, folder transport.Folder, f transport.FileInfo) (FileResult, error) {
 	fr := FileResult{Name: f.Name}
 	local, sha, err := a.stage(ctx, folder, f.Name)
+	if errors.Is(err, ErrUnreadable) {
+		// Encrypted and not decryptable: it cannot be applied.
+		fr.Outcome, fr.Err = OutcomeFailed, err
+		return fr, a.fail(ctx, folder, f.Name, sha, err)
+	}
 	if err != nil {
 		return fr, err
 	}
@@ -127,9 +132,13 @@ func (a *Acker) stage(ctx context.Context, folder transport.Folder, name string)
 		return "", "", fmt.Errorf("creating staging file: %w", err)
 	}
 	h := sha256.New()
-	_, err = io.Copy(io.MultiWriter(tmp, h), r)
+	rawSHA, err := a.copyAck(io.MultiWriter(tmp, h), r, name)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
+	}
+	if errors.Is(err, ErrUnreadable) {
+		os.Remove(tmp.Name())
+		return "", rawSHA, err
 	}
 	if err != nil {
 		os.Remove(tmp.Name())

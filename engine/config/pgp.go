@@ -1,6 +1,9 @@
 package config
 
 import (
+	"io"
+	"path"
+
 	"github.com/onboard/onboard/engine/pgp"
 )
 
@@ -76,4 +79,15 @@ func (c *checker) hasProblemUnder(path string) bool {
 		}
 	}
 	return false
+}
+
+// Seal returns the name and content to write for a file named name: r
+// itself under name, or, when k has an Encryptor, r encrypted (and signed)
+// as it is read, under name.pgp. The caller closes the reader (ending the
+// encryption early when the write failed). k may be nil.
+func (k *PGP) Seal(name string, r io.Reader) (string, io.ReadCloser) {
+	if k == nil || k.Encryptor == nil {
+		return name, io.NopCloser(r)
+	}
+	return name + ".pgp", k.Encryptor.EncryptReader(r, path.Base(name))
 }

@@ -107,3 +107,28 @@ func TestEncryptedFileWithoutKey(t *testing.T) {
 		t.Fatalf("%+v", r)
 	}
 }
+
+// A partner with a pgp public_key_file gets its result files encrypted
+// to it, named NAME.result.json.pgp; nothing readable is left beside them.
+func TestResultsEncryptedToPartner(t *testing.T) {
+	dir := t.TempDir()
+	partner := pgptest.NewKey(t, dir, "partner", "")
+	text := strings.Replace(fmt.Sprintf(testConfig, "full", 1<<31), "    max_file_size: 2147483648\n",
+		fmt.Sprintf("    max_file_size: 2147483648\n    pgp: {public_key_file: %s}\n", partner.PublicFile), 1)
+	e := newEnvIn(t, dir, text)
+	e.drop("census-errors.csv", []byte(strings.Replace(string(readTestdata(t, "census-small.csv")), "GCM-001", "GCM 001!", 1)))
+	e.pass()
+	entries, _ := os.ReadDir(filepath.Join(e.outbound, "results"))
+	var names []string
+	for _, de := range entries {
+		names = append(names, de.Name())
+	}
+	if strings.Join(names, " ") != "census-errors.csv.errors.csv.pgp census-errors.csv.result.json.pgp" {
+		t.Fatalf("results folder: %v", names)
+	}
+	msg, _ := os.ReadFile(filepath.Join(e.outbound, "results", "census-errors.csv.result.json.pgp"))
+	plain, _ := pgptest.Decrypt(t, msg, partner)
+	if !strings.Contains(string(plain), `"outcome": "partially_accepted"`) && !strings.Contains(string(plain), `"outcome":"partially_accepted"`) {
+		t.Fatalf("decrypted result: %.300s", plain)
+	}
+}

@@ -300,7 +300,10 @@ func (in *Intake) deliverResults(ctx context.Context, p *config.Partner, name, i
 			fh.Close()
 			continue
 		}
-		err = outbound.Write(ctx, path.Join(dirResults, stem+ext), fh, 0o600)
+		// A partner with a pgp public_key_file gets NAME.result.json.pgp.
+		to, sealed := p.PGP.Seal(path.Join(dirResults, stem+ext), fh)
+		err = outbound.Write(ctx, to, sealed, 0o600)
+		sealed.Close()
 		fh.Close()
 		if err != nil {
 			return "", fmt.Errorf("writing result file to %s: %w", outbound, err)

@@ -251,7 +251,10 @@ func (r *run) group(ctx context.Context, p *config.Partner, g *store.GroupRecord
 	name := path.Join("ldex", safeName(g.ExternalIdentifier), b.BundleID+".json")
 	f, err := r.outbound(ctx, p)
 	if err == nil {
-		err = f.Write(ctx, name, &buf, 0o600)
+		// A partner with a pgp public_key_file gets BUNDLE_ID.json.pgp.
+		to, sealed := p.PGP.Seal(name, &buf)
+		err = f.Write(ctx, to, sealed, 0o600)
+		sealed.Close()
 	}
 	if err != nil {
 		var unreachable *unreachableError

@@ -27,7 +27,7 @@ func (t *Transmitter) deliver(ctx context.Context, inbox transport.Folder, rec *
 	if err != nil {
 		return d, fmt.Errorf("opening staged file: %w", err)
 	}
-	err = inbox.Write(ctx, rec.FileName, f, 0o600)
+	err = t.upload(ctx, inbox, rec.FileName, f)
 	f.Close()
 	if err != nil {
 		return d, fmt.Errorf("uploading to %s: %w", inbox, err)

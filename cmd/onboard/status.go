@@ -31,6 +31,21 @@ type statusGroup struct {
 	Errors             []model.Error  `json:"errors"`
 }
 
+// statusRejected is one rejected intake of `onboard status -json`: a group
+// a file's rejection kept out of the store (group_external_identifier ""
+// for a file rejected before any group was read).
+type statusRejected struct {
+	PartnerID               string    `json:"partner_id"`
+	File                    string    `json:"file"`
+	FileID                  string    `json:"file_id"`
+	GroupExternalIdentifier string    `json:"group_external_identifier"`
+	ErrorCount              int       `json:"error_count"`
+	Since                   time.Time `json:"since"`
+}
+
+// maxRejectedShown is how many recent rejected intakes status lists.
+const maxRejectedShown = 50
+
 func (c *statusCmd) Run(ctx context.Context, m *Main, args []string) int {
 	fs := m.flagSet("status", "status -config F [-partner P] [-status S] [-json]")
 	path := fs.String("config", defaultConfig(), "config file")
@@ -58,10 +73,27 @@ func (c *statusCmd) Run(ctx context.Context, m *Main, args []string) int {
 		fmt.Fprintf(m.Stderr, "onboard: %v\n", err)
 		return 1
 	}
+	var rejected []statusRejected
+	if *status == "" {
+		ris, err := st.RejectedIntakes(ctx, *partner, maxRejectedShown)
+		if err != nil {
+			fmt.Fprintf(m.Stderr, "onboard: %v\n", err)
+			return 1
+		}
+		rejected = make([]statusRejected, 0, len(ris))
+		for _, ri := range ris {
+			rejected = append(rejected, statusRejected{PartnerID: ri.PartnerID, File: ri.File, FileID: ri.FileID,
+				GroupExternalIdentifier: ri.GroupExternalID, ErrorCount: ri.ErrorCount, Since: ri.At})
+		}
+	}
 	if *asJSON {
 		enc := json.NewEncoder(m.Stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(map[string]any{"groups": groups}); err != nil {
+		doc := map[string]any{"groups": groups}
+		if rejected != nil {
+			doc["rejected_intakes"] = rejected
+		}
+		if err := enc.Encode(doc); err != nil {
 			return 1
 		}
 		return 0
@@ -76,6 +108,19 @@ func (c *statusCmd) Run(ctx context.Context, m *Main, args []string) int {
 	tw.Flush()
 	if len(groups) == 0 {
 		fmt.Fprintln(m.Stdout, "no groups")
+	}
+	if len(rejected) > 0 {
+		fmt.Fprintf(m.Stdout, "\nrejected intakes (not stored; the partner must fix and resend):\n")
+		tw := tabwriter.NewWriter(m.Stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "PARTNER\tGROUP\tFILE\tERRORS\tSINCE")
+		for _, r := range rejected {
+			group := r.GroupExternalIdentifier
+			if group == "" {
+				group = "(whole file)"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", r.PartnerID, group, r.File, r.ErrorCount, r.Since.Local().Format(time.DateTime))
+		}
+		tw.Flush()
 	}
 	return 0
 }
@@ -100,7 +145,7 @@ func statusGroups(ctx context.Context, st store.Reader, f store.GroupFilter) ([]
 		for _, s := range subs {
 			errs = append(errs, s.Errors...)
 		}
-		action, since := report.PendingAction(g, subs, actions)
+		action, since := report.GroupPendingAction(g, subs, len(subs), actions)
 		sg := statusGroup{ID: g.ID, ExternalIdentifier: g.ExternalIdentifier, PartnerID: g.PartnerID, CarrierID: g.CarrierID,
 			OrganizationName: g.OrganizationName, Status: g.Status, StatusDatetime: g.StatusDatetime, PolicyNumber: g.PolicyNumber,
 			Subscribers: report.CountByStatus(subs), PendingAction: action, Errors: errs}

@@ -59,7 +59,9 @@ func (in *Intake) decide(ctx context.Context, p *config.Partner, doc *document, 
 	received := rec.ReceivedAt
 	d := &decision{}
 	var rw *resultWriter
+	var rejected []store.RejectedIntake // groups this document kept out of the store
 	restart := func() error {
+		rejected = rejected[:0]
 		jw, cw, err := out()
 		if err != nil {
 			return err
@@ -87,6 +89,11 @@ func (in *Intake) decide(ctx context.Context, p *config.Partner, doc *document, 
 		d.Result, d.FileErrs = in.fileResult(rw, fileErrs), fileErrs
 		if err := rw.end(d.Result.Outcome, now, fileErrs); err != nil {
 			return fmt.Errorf("%w: %w", errOperational, err)
+		}
+		if doc.commit == nil { // a dropped file; an API caller has its answer
+			if err := recordRejected(ctx, tx, p, rec, d.Result, rejected, now); err != nil {
+				return err
+			}
 		}
 		if err := tx.SetFileResult(ctx, rec.ID, d.Result); err != nil {
 			return err
@@ -117,6 +124,9 @@ func (in *Intake) decide(ctx context.Context, p *config.Partner, doc *document, 
 				gr, err := in.apply(ctx, tx, m, sg, errs, h, rec.ID, doc)
 				if err != nil {
 					return err
+				}
+				if gr.Outcome == GroupRejected && gr.ID == "" {
+					rejected = append(rejected, store.RejectedIntake{GroupExternalID: gr.ExternalIdentifier, ErrorCount: len(gr.Errors)})
 				}
 				rw.group(gr)
 				if doc.commit != nil {

@@ -283,6 +283,22 @@ func (in *Intake) process(ctx context.Context, p *config.Partner, rec *store.Fil
 	return fr, nil
 }
 
+// recordRejected records the groups a file's rejection kept out of the
+// store, or the file itself when it was rejected with none read, so that
+// status and the reports show them (DESIGN.md §6).
+func recordRejected(ctx context.Context, tx store.Tx, p *config.Partner, rec *store.FileRecord, fr store.FileResult, groups []store.RejectedIntake, now time.Time) error {
+	if len(groups) == 0 && fr.Outcome == store.OutcomeRejected {
+		groups = []store.RejectedIntake{{ErrorCount: fr.ErrorCount}}
+	}
+	for _, ri := range groups {
+		ri.PartnerID, ri.FileID, ri.File, ri.At = p.ID, rec.ID, rec.Name, now
+		if err := tx.RecordRejectedIntake(ctx, ri); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 type errFileBroken struct{ errs []model.Error }
 
 func (e errFileBroken) Error() string { return "the file is broken part-way" }

@@ -24,22 +24,38 @@ func (s Status) Valid() bool {
 	return false
 }
 
-// Derive computes a group's status from its own errors and its subscribers'
-// statuses: errors if anything has outstanding errors, else pending if any
-// change is unsent, else submitted if any sent change is unacknowledged,
-// else synced. own is the group's status considering only group-level data.
-func Derive(own Status, groupHasErrors bool, subscribers []Status) Status {
-	if groupHasErrors || own == StatusErrors {
-		return StatusErrors
-	}
-	has := map[Status]bool{own: true}
-	for _, s := range subscribers {
+// GroupFacts are what a group's status is derived from; each store reads
+// them and GroupStatus alone decides (DESIGN.md §4), so every store derives
+// the same status.
+type GroupFacts struct {
+	// HasErrors: the group itself has outstanding errors.
+	HasErrors bool
+	// Unsent: the group's current version has not been transmitted.
+	Unsent bool
+	// Unacknowledged: a delivered transmission of the group still waits
+	// for its final acknowledgement.
+	Unacknowledged bool
+	// Subscribers are the statuses its subscribers hold (each at least
+	// once; none when the group has no subscribers yet).
+	Subscribers []Status
+}
+
+// GroupStatus is the status rule of DESIGN.md §4: errors if the group or
+// any subscriber has outstanding errors; else pending if the group has no
+// subscribers yet (nothing has reached the carrier) or any change is
+// unsent; else submitted if any sent change is unacknowledged; else synced.
+func GroupStatus(f GroupFacts) Status {
+	has := map[Status]bool{}
+	for _, s := range f.Subscribers {
 		has[s] = true
 	}
-	for _, s := range []Status{StatusErrors, StatusPending, StatusSubmitted} {
-		if has[s] {
-			return s
-		}
+	switch {
+	case f.HasErrors || has[StatusErrors]:
+		return StatusErrors
+	case len(f.Subscribers) == 0 || f.Unsent || has[StatusPending]:
+		return StatusPending
+	case f.Unacknowledged || has[StatusSubmitted]:
+		return StatusSubmitted
 	}
 	return StatusSynced
 }

@@ -42,7 +42,8 @@ const AckOverdueKind = "ack_overdue"
 type Opener func(ctx context.Context, f config.Folder) (transport.Folder, error)
 
 // Build returns one Row per group in the store, every partner's, in the
-// store's order (partner, then external identifier). Partner and carrier
+// store's order (partner, then external identifier), then the recent
+// rejected intakes (Row.Rejected), newest first. Partner and carrier
 // names come from cfg; a group whose partner left the configuration still
 // has its row. The pending action is the group's oldest recorded one, else
 // an overdue acknowledgement (a delivered transmission unanswered after
@@ -72,6 +73,17 @@ func Build(ctx context.Context, r store.Reader, cfg *config.Config, now time.Tim
 			return nil, fmt.Errorf("building status report row of group %s: %w", groups[i].ExternalIdentifier, err)
 		}
 		rows = append(rows, row)
+	}
+	rejected, err := r.RejectedIntakes(ctx, "", maxRejected)
+	if err != nil {
+		return nil, fmt.Errorf("building status report: %w", err)
+	}
+	for _, ri := range rejected {
+		name := ""
+		if p := cfg.Partner(ri.PartnerID); p != nil {
+			name = p.Name
+		}
+		rows = append(rows, RejectedRow(ri, name))
 	}
 	return rows, nil
 }
@@ -153,7 +165,11 @@ func buildRow(ctx context.Context, r store.Reader, cfg *config.Config, g *store.
 			row.AckOverdue = true
 		}
 	}
-	row.PendingAction, row.PendingSince = PendingAction(g, subs, actions)
+	members := 0
+	for _, n := range counts {
+		members += n
+	}
+	row.PendingAction, row.PendingSince = GroupPendingAction(g, subs, members, actions)
 	return row, nil
 }
 

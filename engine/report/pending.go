@@ -31,6 +31,20 @@ func PendingAction(g *store.GroupRecord, subs []store.SubscriberRecord, actions 
 	return "", time.Time{}
 }
 
+// NoMembersAction is the pending action of a group with no subscribers
+// yet: it stays pending (DESIGN.md §4) and the carrier has nothing to see.
+const NoMembersAction = "no members to send yet"
+
+// GroupPendingAction is PendingAction for a group known to have members
+// subscribers: a pending group without any has NoMembersAction (unless a
+// recorded action says more).
+func GroupPendingAction(g *store.GroupRecord, subs []store.SubscriberRecord, members int, actions []store.PendingAction) (string, time.Time) {
+	if len(actions) == 0 && members == 0 && g.Status == model.StatusPending {
+		return NoMembersAction, g.StatusDatetime
+	}
+	return PendingAction(g, subs, actions)
+}
+
 // countSubscriberStatuses is CountByStatus of store SubscriberStatusCounts.
 func countSubscriberStatuses(counts map[model.Status]int) map[string]int {
 	out := make(map[string]int, len(model.Statuses))

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/onboard/onboard/engine/model"
+	"github.com/onboard/onboard/engine/store"
 )
 
 // Row is one group's line in a status report: where it stands, since when,
@@ -46,6 +47,26 @@ type Row struct {
 	// TopErrors holds the messages of the group's outstanding errors, one
 	// per error (repeats count), for the "most frequent errors" summary.
 	TopErrors []string
+	// Rejected marks a rejected intake (DESIGN.md §6): a group that a
+	// file's rejection kept out of the store, or a file rejected before
+	// any group was read (GroupExternalID empty). LastFileReceived names
+	// the file, StatusSince when; Status is "rejected".
+	Rejected bool
+}
+
+// StatusRejected is the status the reports show for a rejected intake.
+const StatusRejected = "rejected"
+
+// maxRejected is how many recent rejected intakes a report lists.
+const maxRejected = 200
+
+// RejectedRow is the report row of a rejected intake.
+func RejectedRow(ri store.RejectedIntake, partnerName string) Row {
+	action := fmt.Sprintf("partner to fix %s in %s and send it again", plural(ri.ErrorCount, "error"), ri.File)
+	return Row{Partner: ri.PartnerID, PartnerName: partnerName, GroupExternalID: ri.GroupExternalID,
+		Status: StatusRejected, StatusSince: ri.At, LastFileReceived: ri.File, LastFileAt: ri.At,
+		ErrorCount: ri.ErrorCount, PendingAction: action, PendingSince: ri.At, Rejected: true,
+		SubscribersByStatus: map[string]int{}}
 }
 
 // sortRows returns a copy of rows sorted by partner, then group external id

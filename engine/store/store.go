@@ -52,6 +52,11 @@ type Reader interface {
 	// IdempotentAnswer returns the answer stored for a caller's
 	// Idempotency-Key; ErrNotFound when there is none.
 	IdempotentAnswer(ctx context.Context, caller, key string) (*IdempotentAnswer, error)
+	// RejectedIntakes lists the most recent rejection of each group that
+	// is still not in the store (and of files rejected before any group
+	// was read), newest first, at most limit; partnerID "" for every
+	// partner's.
+	RejectedIntakes(ctx context.Context, partnerID string, limit int) ([]RejectedIntake, error)
 }
 
 // Tx is a write transaction. Every status change it makes records an event.
@@ -104,6 +109,9 @@ type Tx interface {
 	// Idempotency-Key, replacing one for the same caller and key, and
 	// forgets answers stored before a.CreatedAt minus IdempotencyWindow.
 	SaveIdempotentAnswer(ctx context.Context, a IdempotentAnswer) error
+	// RecordRejectedIntake records a group a file's rejection kept out of
+	// the store (or a file rejected whole, GroupExternalID "").
+	RecordRejectedIntake(ctx context.Context, r RejectedIntake) error
 }
 
 // Store is the state store the stages use.

@@ -259,3 +259,15 @@ type IdempotentAnswer struct {
 	Body        []byte
 	CreatedAt   time.Time
 }
+
+// RejectedIntake is a group a partner sent that a rejection kept out of
+// the store, or a file rejected before any group was read
+// (GroupExternalID "").
+type RejectedIntake struct {
+	PartnerID       string
+	FileID          string
+	File            string
+	GroupExternalID string
+	ErrorCount      int
+	At              time.Time
+}

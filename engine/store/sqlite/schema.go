@@ -248,4 +248,19 @@ CREATE TABLE idempotency (
 );
 CREATE INDEX idempotency_created ON idempotency(created_at);
 `,
+	// 8: groups a file's rejection kept out of the store, so analysts
+	// still see them (DESIGN.md §6 "rejected intakes"); '' for a file
+	// rejected before any group could be read.
+	`
+CREATE TABLE rejected_intakes (
+	file_id TEXT NOT NULL,
+	partner_id TEXT NOT NULL,
+	file_name TEXT NOT NULL,
+	group_external_id TEXT NOT NULL,
+	error_count INTEGER NOT NULL,
+	at TEXT NOT NULL,
+	PRIMARY KEY (file_id, group_external_id)
+);
+CREATE INDEX rejected_intakes_at ON rejected_intakes(at);
+`,
 }

@@ -339,15 +339,12 @@ func (t *sqliteTx) RefreshGroupStatus(ctx context.Context, groupID, reason, sour
 		subs = append(subs, model.Status(s))
 	}
 	rows.Close()
-	// The group's own status, apart from its subscribers, follows its
-	// version: unsent → pending; sent and unanswered → submitted.
-	own := model.StatusSynced
-	if g.TransmittedVersion < g.Version {
-		own = model.StatusPending
-	} else if hasUnacknowledged(ctx, t, groupID) {
-		own = model.StatusSubmitted
-	}
-	to := model.Derive(own, len(g.Errors) > 0, subs)
+	to := model.GroupStatus(model.GroupFacts{
+		HasErrors:      len(g.Errors) > 0,
+		Unsent:         g.TransmittedVersion < g.Version,
+		Unacknowledged: hasUnacknowledged(ctx, t, groupID),
+		Subscribers:    subs,
+	})
 	if to == g.Status {
 		return to, nil
 	}

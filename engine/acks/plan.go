@@ -9,7 +9,6 @@ import (
 
 	"github.com/onboard/onboard/engine/model"
 	"github.com/onboard/onboard/engine/store"
-	"github.com/onboard/onboard/engine/transmit"
 )
 
 // errWaiting: the acknowledgement answers a transmission that is recorded
@@ -32,7 +31,7 @@ type plan struct {
 type groupPlan struct {
 	tg   store.TransmissionGroup
 	rec  *store.GroupRecord
-	sent []transmit.SentMember
+	sent []store.SentMember
 	// subs maps a folded subscriber external identifier to the
 	// identifier as sent; order lists them in sending order.
 	subs  map[string]string
@@ -72,7 +71,7 @@ func loadGroups(ctx context.Context, r store.Reader, tr *store.TransmissionRecor
 		if err != nil {
 			return nil, fmt.Errorf("reading group %s of transmission %s: %w", tg.GroupID, tr.FileName, err)
 		}
-		sent, err := transmit.DecodeMembers(tg.Members)
+		sent, err := store.DecodeMembers(tg.Members)
 		if err != nil {
 			return nil, fmt.Errorf("reading members of group %s in transmission %s: %w", rec.ExternalIdentifier, tr.FileName, err)
 		}
@@ -287,7 +286,7 @@ func (li *laterIndex) subscribers(ctx context.Context, g *store.GroupRecord, tr 
 			if tg.GroupID != g.ID {
 				continue
 			}
-			ms, err := transmit.DecodeMembers(tg.Members)
+			ms, err := store.DecodeMembers(tg.Members)
 			if err != nil {
 				return nil, err
 			}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/onboard/onboard/engine/store"
-	"github.com/onboard/onboard/engine/transmit"
 )
 
 const (
@@ -25,9 +24,9 @@ func TestFixturePositions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	members := map[int64][]transmit.SentMember{}
+	members := map[int64][]store.SentMember{}
 	for _, tg := range tgs {
-		ms, err := transmit.DecodeMembers(tg.Members)
+		ms, err := store.DecodeMembers(tg.Members)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -41,12 +40,12 @@ func TestFixturePositions(t *testing.T) {
 		{1, 11, "E1001", ""}, {1, 13, "E1001", ""}, {1, 14, "E1001", ""}, {1, 38, "E1001", "E1001-S"},
 		{1, 51, "E1002", ""}, {1, 63, "E1003", ""}, {2, 29, "P-77", "P-77-C1"},
 	} {
-		m, ok := transmit.MemberAt(members[c.st02], c.pos)
+		m, ok := store.MemberAt(members[c.st02], c.pos)
 		if !ok || m.Subscriber != c.sub || m.Dependent != c.dependent {
 			t.Errorf("set %d position %d: member %+v (%v), want %s/%s", c.st02, c.pos, m, ok, c.sub, c.dependent)
 		}
 	}
-	if _, ok := transmit.MemberAt(members[1], 4); ok {
+	if _, ok := store.MemberAt(members[1], 4); ok {
 		t.Error("set 1 position 4 (header DTP) falls in a member")
 	}
 }

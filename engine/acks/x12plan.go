@@ -9,7 +9,6 @@ import (
 	"github.com/onboard/onboard/engine/config"
 	"github.com/onboard/onboard/engine/model"
 	"github.com/onboard/onboard/engine/store"
-	"github.com/onboard/onboard/engine/transmit"
 	"github.com/onboard/onboard/formats/x12"
 )
 
@@ -190,7 +189,7 @@ func (a *Acker) rejectSet(gp *groupPlan, ack *x12.Ack, s *x12.SetAck, file strin
 // its segment position, else the subscriber a CTX names. param is the
 // member's canonical path.
 func memberOf(gp *groupPlan, e x12.SetError) (sub, param string, ok bool) {
-	if m, found := transmit.MemberAt(gp.sent, e.Position); found {
+	if m, found := store.MemberAt(gp.sent, e.Position); found {
 		if m.Dependent != "" {
 			return m.Subscriber, model.DependentPath(m.Subscriber, m.Dependent), true
 		}

@@ -332,7 +332,7 @@ func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.S
 	if h != nil && h.Unchanged {
 		if prevRec != nil && prevRec.SourceDigest == h.Digest {
 			gr.Outcome, gr.Status = GroupUnchanged, prevRec.Status
-			return gr, fillUnchangedIDs(ctx, tx, gr, prevRec)
+			return gr, fillStoredIDs(ctx, tx, gr)
 		}
 		// Stored otherwise since the reading side looked: check it now.
 		errs, h = h.recheck()
@@ -361,7 +361,7 @@ func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.S
 					return nil, err
 				}
 			}
-			return gr, fillUnchangedIDs(ctx, tx, gr, prevRec)
+			return gr, fillStoredIDs(ctx, tx, gr)
 		}
 		if prev, err = tx.Version(ctx, prevRec.ID, prevRec.Version); err != nil {
 			return nil, err
@@ -414,19 +414,6 @@ func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.S
 	return gr, fillIDs(ctx, tx, gr, g)
 }
 
-// fillUnchangedIDs lists the ids of a group left unchanged, from the ids
-// the store lists for its current version, else from the version.
-func fillUnchangedIDs(ctx context.Context, tx store.Tx, gr *GroupResult, rec *store.GroupRecord) error {
-	if ir, ok := tx.(store.IDReader); ok {
-		return fillStoredIDs(ctx, ir, gr)
-	}
-	prev, err := tx.Version(ctx, rec.ID, rec.Version)
-	if err != nil {
-		return err
-	}
-	return fillIDs(ctx, tx, gr, prev)
-}
-
 // fillIDs lists a group's location, subscriber and dependent ids, with
 // each subscriber's status: read from the store, except for a group just
 // created, whose subscribers SaveGroup made pending (a million-member
@@ -460,7 +447,7 @@ func fillIDs(ctx context.Context, r store.Reader, gr *GroupResult, g *model.Grou
 
 // fillStoredIDs is fillIDs for an unchanged group, from the ids the store
 // lists for its current version.
-func fillStoredIDs(ctx context.Context, r store.IDReader, gr *GroupResult) error {
+func fillStoredIDs(ctx context.Context, r store.Reader, gr *GroupResult) error {
 	ids, err := r.GroupIDs(ctx, gr.ID)
 	if err != nil {
 		return err

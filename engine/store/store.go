@@ -42,6 +42,11 @@ type Reader interface {
 	// GroupAcks lists acknowledgements of transmissions that carried a group, newest first.
 	GroupAcks(ctx context.Context, groupID string) ([]AckRecord, error)
 
+	// GroupIDs lists a group's ids from the projection of its current
+	// version, without decoding the version: the intake answers an
+	// unchanged group with them.
+	GroupIDs(ctx context.Context, groupID string) (*GroupIDs, error)
+
 	LastBundle(ctx context.Context, groupID string) (*BundleRecord, error)
 	PendingActions(ctx context.Context, groupID string) ([]PendingAction, error)
 	LastRun(ctx context.Context, name string) (time.Time, error)
@@ -91,6 +96,32 @@ type Tx interface {
 	// MarkDelivered records that a transmission's file is in the inbox and
 	// that its groups' versions are now the transmitted ones.
 	MarkDelivered(ctx context.Context, transmissionID string, at time.Time) error
+	// AddTransmissionGroups records groups of a transmission created
+	// earlier in the same transaction (CreateTransmission with no groups),
+	// so that a transmission written group by group records each as it
+	// goes and never holds every group's members at once.
+	AddTransmissionGroups(ctx context.Context, transmissionID string, groups ...TransmissionGroup) error
+	// SetTransmissionMembers sets the member count of a transmission
+	// recorded group by group.
+	SetTransmissionMembers(ctx context.Context, transmissionID string, members int) error
+	// TransmissionGroupMembers returns the members recorded for one group
+	// of a transmission (TransmissionGroup.Members); ErrNotFound when the
+	// transmission did not carry the group.
+	TransmissionGroupMembers(ctx context.Context, transmissionID, groupID string) ([]byte, error)
+	// AdvanceTransmitted records that a version of a group needs nothing
+	// sent to its carrier (no member change): the group's transmitted
+	// version moves to version without a transmission. It reports whether
+	// it moved; false when the group was already at or past version.
+	AdvanceTransmitted(ctx context.Context, groupID string, version int) (bool, error)
+	// PendingSubscribers returns the pending subscribers of a group by
+	// external identifier, each with the status it held before it last
+	// became pending ("" when it has been pending since it was created).
+	PendingSubscribers(ctx context.Context, groupID string) (map[string]model.Status, error)
+	// SetSubscribersStatus moves the listed subscribers of a group to a
+	// status with no outstanding errors, as SetSubscriberStatus does for
+	// each in the order listed; identifiers that name no subscriber of the
+	// group are skipped.
+	SetSubscribersStatus(ctx context.Context, groupID string, subscriberExts []string, to model.Status, reason, source string) error
 	SetTransmissionAck(ctx context.Context, transmissionID, ackState, result string, at time.Time) error
 	RecordAck(ctx context.Context, a AckRecord) error
 

@@ -193,6 +193,13 @@ type TransmissionRecord struct {
 	Members     int
 }
 
+// AwaitsAck reports whether the transmission is delivered and still waits
+// for its final acknowledgement (none yet, or a syntax acceptance only):
+// what keeps the groups it carried submitted (DESIGN.md §4).
+func (t TransmissionRecord) AwaitsAck() bool {
+	return t.State == TransmissionDelivered && (t.AckState == AckNone || t.AckState == AckAccepted)
+}
+
 // TransmissionGroup is one group's part of a transmission.
 type TransmissionGroup struct {
 	TransmissionID string
@@ -201,7 +208,7 @@ type TransmissionGroup struct {
 	BaseVersion    int
 	ST02           int64
 	// Members is opaque to the store: the transmit stage records which
-	// members it sent and where (transmit.EncodeMembers).
+	// members it sent and where (EncodeMembers).
 	Members []byte
 }
 
@@ -270,4 +277,27 @@ type RejectedIntake struct {
 	GroupExternalID string
 	ErrorCount      int
 	At              time.Time
+}
+
+// GroupIDs are the ids onboard assigned within a group's current version,
+// with each subscriber's status, in the version's canonical order: the
+// primary location first, then secondary locations, subscribers and each
+// subscriber's dependents by external identifier.
+type GroupIDs struct {
+	Locations   []IDRef
+	Subscribers []SubscriberIDs
+}
+
+// IDRef pairs a partner's external identifier with onboard's id.
+type IDRef struct {
+	ExternalIdentifier string
+	ID                 string
+}
+
+// SubscriberIDs are a subscriber's ids and status.
+type SubscriberIDs struct {
+	ExternalIdentifier string
+	ID                 string
+	Status             model.Status
+	Dependents         []IDRef
 }

@@ -2,7 +2,6 @@ package transmit
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"reflect"
@@ -48,10 +47,6 @@ func (t *Transmitter) commit(ctx context.Context, rec *store.TransmissionRecord,
 	now := t.Now()
 	reason := fmt.Sprintf("sent to carrier %s in %s (ISA13 %09d)", t.carrier.ID, rec.FileName, rec.ISA13)
 	err := t.store.Update(ctx, func(tx store.Tx) error {
-		ttx, ok := tx.(store.TransmitTx)
-		if !ok {
-			return errors.New("the state store cannot record deliveries (store.TransmitTx)")
-		}
 		cur, err := tx.Transmission(ctx, rec.ID)
 		if err != nil {
 			return err
@@ -63,7 +58,7 @@ func (t *Transmitter) commit(ctx context.Context, rec *store.TransmissionRecord,
 			return err
 		}
 		for i := range groups {
-			if err := markSent(ctx, ttx, &groups[i], reason, rec.FileName); err != nil {
+			if err := markSent(ctx, tx, &groups[i], reason, rec.FileName); err != nil {
 				return err
 			}
 		}
@@ -82,7 +77,7 @@ func (t *Transmitter) commit(ctx context.Context, rec *store.TransmissionRecord,
 // When a newer version of the group arrived after the transmission was
 // recorded, a subscriber that version changed again stays pending (the
 // next run sends it), and no one is settled.
-func markSent(ctx context.Context, tx store.TransmitTx, tg *store.TransmissionGroup, reason, source string) error {
+func markSent(ctx context.Context, tx store.Tx, tg *store.TransmissionGroup, reason, source string) error {
 	data := tg.Members
 	if data == nil {
 		// Not kept in memory since it was recorded (a new transmission).
@@ -91,7 +86,7 @@ func markSent(ctx context.Context, tx store.TransmitTx, tg *store.TransmissionGr
 			return err
 		}
 	}
-	members, err := DecodeMembers(data)
+	members, err := store.DecodeMembers(data)
 	if err != nil {
 		return err
 	}
@@ -173,7 +168,7 @@ func (t *Transmitter) recover(ctx context.Context, inbox transport.Folder, rec *
 		if err != nil {
 			return Delivery{}, fmt.Errorf("writing group %s again: %w", gc.Group.ExternalIdentifier, err)
 		}
-		recorded, err := DecodeMembers(tg.Members)
+		recorded, err := store.DecodeMembers(tg.Members)
 		if err != nil {
 			return Delivery{}, err
 		}

@@ -20,7 +20,7 @@
 // (030) of its open lines, plus the terminations the change brings, so the
 // carrier learns the end dates. A group whose new version has no member
 // change (an employer address, say) is sent nothing: its transmitted
-// version simply advances (store.TransmitTx.AdvanceTransmitted).
+// version simply advances (store.Tx.AdvanceTransmitted).
 //
 // # Exactly once
 //

@@ -37,10 +37,6 @@ func (t *Transmitter) record(ctx context.Context, res *Result) (*store.Transmiss
 	var advanced int
 	var skipped []Skipped
 	err := t.store.Update(ctx, func(tx store.Tx) error {
-		ttx, ok := tx.(store.TransmitTx)
-		if !ok {
-			return errors.New("the state store cannot record transmissions without a file (store.TransmitTx)")
-		}
 		cands, err := tx.Groups(ctx, store.GroupFilter{CarrierID: t.carrier.ID, Untransmitted: true})
 		if err != nil {
 			return err
@@ -62,7 +58,7 @@ func (t *Transmitter) record(ctx context.Context, res *Result) (*store.Transmiss
 			}
 			gc := Changes(vp.base, vp.cur, full, today)
 			if len(gc.Members) == 0 {
-				if err := t.advance(ctx, ttx, g); err != nil {
+				if err := t.advance(ctx, tx, g); err != nil {
 					return err
 				}
 				advanced++
@@ -98,7 +94,7 @@ func (t *Transmitter) record(ctx context.Context, res *Result) (*store.Transmiss
 			if err != nil {
 				return fmt.Errorf("writing group %s: %w", g.ExternalIdentifier, err)
 			}
-			data, err := EncodeMembers(members)
+			data, err := store.EncodeMembers(members)
 			if err != nil {
 				return err
 			}
@@ -111,7 +107,7 @@ func (t *Transmitter) record(ctx context.Context, res *Result) (*store.Transmiss
 				}
 			}
 			tg := store.TransmissionGroup{TransmissionID: fb.rec.ID, GroupID: g.ID, Version: g.Version, BaseVersion: g.TransmittedVersion, ST02: st02, Members: data}
-			if err := ttx.AddTransmissionGroups(ctx, fb.rec.ID, tg); err != nil {
+			if err := tx.AddTransmissionGroups(ctx, fb.rec.ID, tg); err != nil {
 				return err
 			}
 			tg.Members = nil // markSent reads them back group by group
@@ -135,7 +131,7 @@ func (t *Transmitter) record(ctx context.Context, res *Result) (*store.Transmiss
 		if err := fb.finish(); err != nil {
 			return err
 		}
-		if err := ttx.SetTransmissionMembers(ctx, fb.rec.ID, fb.rec.Members); err != nil {
+		if err := tx.SetTransmissionMembers(ctx, fb.rec.ID, fb.rec.Members); err != nil {
 			return err
 		}
 		rec = fb.rec
@@ -179,7 +175,7 @@ func changesOf(ctx context.Context, r store.Reader, groupID string, base, versio
 
 // advance marks a group's version transmitted without a file: the carrier
 // needs nothing of it.
-func (t *Transmitter) advance(ctx context.Context, tx store.TransmitTx, g *store.GroupRecord) error {
+func (t *Transmitter) advance(ctx context.Context, tx store.Tx, g *store.GroupRecord) error {
 	moved, err := tx.AdvanceTransmitted(ctx, g.ID, g.Version)
 	if err != nil || !moved {
 		return err
@@ -200,7 +196,7 @@ func (t *Transmitter) advance(ctx context.Context, tx store.TransmitTx, g *store
 // change of a member whose coverage had already ended) the status they
 // held before, or synced when they never held one: nothing of theirs
 // waits for the carrier.
-func settlePending(ctx context.Context, tx store.TransmitTx, groupID string, sent map[string]bool, reason, source string) error {
+func settlePending(ctx context.Context, tx store.Tx, groupID string, sent map[string]bool, reason, source string) error {
 	pending, err := tx.PendingSubscribers(ctx, groupID)
 	if err != nil {
 		return err

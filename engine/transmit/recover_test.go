@@ -284,15 +284,15 @@ func TestControlSource(t *testing.T) {
 }
 
 func TestMembersJSON(t *testing.T) {
-	ms := []SentMember{{Subscriber: "E1", Maintenance: "add", First: 6, Last: 20}, {Subscriber: "E1", Dependent: "E1-S", Maintenance: "add", First: 21, Last: 28}}
-	data, err := EncodeMembers(ms)
+	ms := []store.SentMember{{Subscriber: "E1", Maintenance: "add", First: 6, Last: 20}, {Subscriber: "E1", Dependent: "E1-S", Maintenance: "add", First: 21, Last: 28}}
+	data, err := store.EncodeMembers(ms)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := "m1\nE1,,A,6,14\n=,E1-S,A,,7\n"; string(data) != want {
 		t.Fatalf("encoded %s", data)
 	}
-	got, err := DecodeMembers(data)
+	got, err := store.DecodeMembers(data)
 	if err != nil || !slices.Equal(got, ms) {
 		t.Fatalf("decoded %+v %v", got, err)
 	}
@@ -301,18 +301,18 @@ func TestMembersJSON(t *testing.T) {
 		want string
 		ok   bool
 	}{{5, "", false}, {6, "", true}, {20, "", true}, {21, "E1-S", true}, {28, "E1-S", true}, {29, "", false}} {
-		m, ok := MemberAt(got, tc.pos)
+		m, ok := store.MemberAt(got, tc.pos)
 		if ok != tc.ok || m.Dependent != tc.want {
-			t.Errorf("MemberAt(%d) = %+v %v", tc.pos, m, ok)
+			t.Errorf("store.MemberAt(%d) = %+v %v", tc.pos, m, ok)
 		}
 	}
-	if ms, err := DecodeMembers(nil); err != nil || ms != nil {
+	if ms, err := store.DecodeMembers(nil); err != nil || ms != nil {
 		t.Errorf("empty: %v %v", ms, err)
 	}
-	if _, err := DecodeMembers([]byte("{")); err == nil {
+	if _, err := store.DecodeMembers([]byte("{")); err == nil {
 		t.Error("bad JSON decoded")
 	}
-	if data, _ := EncodeMembers(nil); string(data) != "m1\n" {
+	if data, _ := store.EncodeMembers(nil); string(data) != "m1\n" {
 		t.Errorf("no members encode as %s", data)
 	}
 }

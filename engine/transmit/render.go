@@ -8,6 +8,7 @@ import (
 
 	"github.com/onboard/onboard/engine/config"
 	"github.com/onboard/onboard/engine/model"
+	"github.com/onboard/onboard/engine/store"
 	"github.com/onboard/onboard/formats/fixedwidth"
 	"github.com/onboard/onboard/formats/x12"
 )
@@ -39,7 +40,7 @@ type renderer interface {
 	// control number st02) and returns where each member went. A
 	// *refusedError means nothing of the group was written and the file
 	// can go on without it.
-	group(gc model.GroupChanges, st02 int64) ([]SentMember, error)
+	group(gc model.GroupChanges, st02 int64) ([]store.SentMember, error)
 	// close writes the trailers.
 	close() error
 }
@@ -141,7 +142,7 @@ func (f *x12Format) open(w io.Writer, h header) (renderer, error) {
 // x12Renderer writes one transaction set per group.
 type x12Renderer struct{ w *x12.Writer834 }
 
-func (r *x12Renderer) group(gc model.GroupChanges, st02 int64) ([]SentMember, error) {
+func (r *x12Renderer) group(gc model.GroupChanges, st02 int64) ([]store.SentMember, error) {
 	info, err := r.w.WriteSet(gc, st02)
 	if refusedX12(err) {
 		return nil, &refusedError{err}
@@ -152,9 +153,9 @@ func (r *x12Renderer) group(gc model.GroupChanges, st02 int64) ([]SentMember, er
 	if len(info.Members) != len(gc.Members) {
 		return nil, fmt.Errorf("the 834 writer placed %d members of %d", len(info.Members), len(gc.Members))
 	}
-	out := make([]SentMember, len(info.Members))
+	out := make([]store.SentMember, len(info.Members))
 	for i, m := range info.Members {
-		out[i] = SentMember{Subscriber: m.SubscriberExt, Dependent: m.DependentExt, Maintenance: string(gc.Members[i].Maintenance),
+		out[i] = store.SentMember{Subscriber: m.SubscriberExt, Dependent: m.DependentExt, Maintenance: string(gc.Members[i].Maintenance),
 			First: m.First, Last: m.Last}
 	}
 	return out, nil
@@ -214,7 +215,7 @@ type layoutRenderer struct {
 	records     int
 }
 
-func (r *layoutRenderer) group(gc model.GroupChanges, _ int64) ([]SentMember, error) {
+func (r *layoutRenderer) group(gc model.GroupChanges, _ int64) ([]store.SentMember, error) {
 	err := r.w.WriteGroup(gc)
 	var ge *fixedwidth.GroupError
 	if errors.As(err, &ge) {
@@ -226,10 +227,10 @@ func (r *layoutRenderer) group(gc model.GroupChanges, _ int64) ([]SentMember, er
 	if r.groupHeader {
 		r.records++
 	}
-	out := make([]SentMember, len(gc.Members))
+	out := make([]store.SentMember, len(gc.Members))
 	for i, m := range gc.Members {
 		r.records++
-		sm := SentMember{Subscriber: m.Subscriber.ExternalIdentifier, Maintenance: string(m.Maintenance), First: r.records, Last: r.records}
+		sm := store.SentMember{Subscriber: m.Subscriber.ExternalIdentifier, Maintenance: string(m.Maintenance), First: r.records, Last: r.records}
 		if m.Dependent != nil {
 			sm.Dependent = m.Dependent.ExternalIdentifier
 		}

@@ -111,7 +111,7 @@ func checkInterchange(t testing.TB, data []byte, rec *store.TransmissionRecord, 
 		if s.st02 != tg.ST02 {
 			t.Errorf("set %d: ST02 %d, recorded %d", i+1, s.st02, tg.ST02)
 		}
-		members, err := DecodeMembers(tg.Members)
+		members, err := store.DecodeMembers(tg.Members)
 		if err != nil {
 			t.Fatal(err)
 		}

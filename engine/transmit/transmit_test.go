@@ -71,7 +71,7 @@ func (e *env) ackAll() {
 				return err
 			}
 			for _, g := range groups {
-				ms, err := DecodeMembers(g.Members)
+				ms, err := store.DecodeMembers(g.Members)
 				if err != nil {
 					return err
 				}
@@ -209,7 +209,7 @@ func (e *env) checkFile(name string, data []byte) {
 	lines := strings.Split(strings.TrimSuffix(string(data), "\r\n"), "\r\n")
 	total := 0
 	for _, g := range groups {
-		ms, err := DecodeMembers(g.Members)
+		ms, err := store.DecodeMembers(g.Members)
 		if err != nil {
 			e.t.Fatal(err)
 		}

@@ -104,7 +104,7 @@ func BenchmarkSetSubscribersStatus(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := s.Update(ctx, func(tx store.Tx) error {
-			ttx := tx.(store.TransmitTx)
+			ttx := tx
 			if err := ttx.SetSubscribersStatus(ctx, g.ID, exts, model.StatusSubmitted, "sent", "f.x12"); err != nil {
 				return err
 			}

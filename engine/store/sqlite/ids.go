@@ -11,12 +11,7 @@ import (
 	"github.com/onboard/onboard/engine/store"
 )
 
-var (
-	_ store.IDReader = (*Store)(nil)
-	_ store.IDReader = (*sqliteTx)(nil)
-)
-
-// GroupIDs implements IDReader. Ordering by external identifier in SQLite
+// GroupIDs implements store.Reader. Ordering by external identifier in SQLite
 // (BINARY collation, byte order) is the order canonical versions have.
 func (r reader) GroupIDs(ctx context.Context, groupID string) (*store.GroupIDs, error) {
 	ids := &store.GroupIDs{}

@@ -71,7 +71,7 @@ func TestGroupIDsFollowTheCurrentVersion(t *testing.T) {
 		Subscribers: []store.SubscriberIDs{{ExternalIdentifier: "E1", ID: "s1", Status: model.StatusPending, Dependents: []store.IDRef{{ExternalIdentifier: "E1-C1", ID: "d0"}}}},
 	}
 	if err := s.Update(ctx, func(tx store.Tx) error {
-		got, err = tx.(store.IDReader).GroupIDs(ctx, "g1")
+		got, err = tx.GroupIDs(ctx, "g1")
 		return err
 	}); err != nil {
 		t.Fatal(err)

@@ -346,7 +346,8 @@ func (r reader) Transmissions(ctx context.Context, f store.TransmissionFilter) (
 		args = append(args, f.State)
 	}
 	if f.Unacknowledged {
-		q += ` AND state = 'delivered' AND ack_state IN ('', 'accepted')`
+		q += ` AND state = ? AND ack_state IN (?, ?)`
+		args = append(args, store.TransmissionDelivered, store.AckNone, store.AckAccepted)
 	}
 	return r.transmissions(ctx, q+` ORDER BY created_at, id`, args...)
 }

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"os"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // ErrNoDatabase says that a database opened read-only does not exist.
@@ -38,7 +40,7 @@ func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("opening database: %w", err)
 	}
 	r.SetMaxOpenConns(4)
-	s := &Store{w: r, r: r, path: path, now: time.Now}
+	s := &Store{w: r, r: r, path: path, now: time.Now, newID: uuid.NewString}
 	s.reader = reader{q: r}
 	var have int
 	if err := r.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&have); err != nil {

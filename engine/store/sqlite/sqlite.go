@@ -11,20 +11,22 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // the pure-Go Store driver
+	"github.com/google/uuid"
+	_ "modernc.org/sqlite" // the pure-Go SQLite driver
 
 	"github.com/onboard/onboard/engine/store"
 )
 
-// SQLite is the embedded Store: one file, one writer connection, a small
+// Store is the embedded store.Store: one file, one writer connection, a small
 // pool of readers (WAL lets them read while the writer writes).
 type Store struct {
 	reader
-	w    *sql.DB
-	r    *sql.DB
-	path string
-	now  func() time.Time
-	ckpt checkpointer
+	w     *sql.DB
+	r     *sql.DB
+	path  string
+	now   func() time.Time
+	newID func() string
+	ckpt  checkpointer
 }
 
 var _ store.Store = (*Store)(nil)
@@ -34,6 +36,10 @@ type Option func(*Store)
 
 // WithClock injects the clock used for timestamps (tests).
 func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
+
+// WithIDs injects the source of the ids the store assigns (file records;
+// tests). The default is a random UUID.
+func WithIDs(newID func() string) Option { return func(s *Store) { s.newID = newID } }
 
 // Open opens (creating, mode 0600) the database at path and applies
 // pending migrations.
@@ -86,7 +92,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	}
 	r.SetMaxOpenConns(4)
 
-	s := &Store{w: w, r: r, path: path, now: time.Now}
+	s := &Store{w: w, r: r, path: path, now: time.Now, newID: uuid.NewString}
 	for _, o := range opts {
 		o(s)
 	}
@@ -141,14 +147,14 @@ func (s *Store) migrateTo(ctx context.Context, target int) error {
 	return nil
 }
 
-// Update implements Store.
+// Update implements store.Store.
 func (s *Store) Update(ctx context.Context, fn func(tx store.Tx) error) error {
 	sqlTx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", err)
 	}
 	c := newStmtCache(sqlTx)
-	t := &sqliteTx{reader: reader{q: c}, tx: c, now: s.now}
+	t := &sqliteTx{reader: reader{q: c}, tx: c, now: s.now, newID: s.newID}
 	if err := fn(t); err != nil {
 		sqlTx.Rollback()
 		return err
@@ -160,7 +166,7 @@ func (s *Store) Update(ctx context.Context, fn func(tx store.Tx) error) error {
 	return nil
 }
 
-// Ping implements Store.
+// Ping implements store.Store.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
 	if err := s.r.QueryRowContext(ctx, `SELECT 1`).Scan(&one); err != nil {
@@ -182,7 +188,7 @@ func (s *Store) IntegrityCheck(ctx context.Context) error {
 	return nil
 }
 
-// Close implements Store.
+// Close implements store.Store.
 func (s *Store) Close() error {
 	s.ckpt.stop()
 	return errors.Join(s.r.Close(), s.w.Close())

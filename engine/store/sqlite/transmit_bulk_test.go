@@ -64,7 +64,7 @@ func TestSetSubscribersStatusIsSetSubscriberStatusInOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := bulk.Update(ctx, func(tx store.Tx) error {
-		return tx.(store.TransmitTx).SetSubscribersStatus(ctx, "g1", append(list, "E4"), model.StatusSubmitted, "sent again", "t2")
+		return tx.SetSubscribersStatus(ctx, "g1", append(list, "E4"), model.StatusSubmitted, "sent again", "t2")
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestTransmissionRecordedGroupByGroup(t *testing.T) {
 		}
 	}
 	err := s.Update(ctx, func(txi store.Tx) error {
-		tx := txi.(store.TransmitTx)
+		tx := txi
 		if err := tx.CreateTransmission(ctx, store.TransmissionRecord{ID: "t1", CarrierID: "bc", FileName: "f.834", Format: "x12-834", Mode: "change"}, nil); err != nil {
 			return err
 		}

@@ -9,9 +9,7 @@ import (
 	"github.com/onboard/onboard/engine/store"
 )
 
-var _ store.TransmitTx = (*sqliteTx)(nil)
-
-// AdvanceTransmitted implements TransmitTx.
+// AdvanceTransmitted implements store.Tx.
 func (t *sqliteTx) AdvanceTransmitted(ctx context.Context, groupID string, version int) (bool, error) {
 	res, err := t.tx.ExecContext(ctx, `UPDATE groups SET transmitted_version = ?, updated_at = ? WHERE id = ? AND transmitted_version < ? AND version >= ?`,
 		version, fmtTime(t.now()), groupID, version, version)
@@ -25,7 +23,7 @@ func (t *sqliteTx) AdvanceTransmitted(ctx context.Context, groupID string, versi
 	return n > 0, nil
 }
 
-// PendingSubscribers implements TransmitTx. Each subscriber's newest event
+// PendingSubscribers implements store.Tx. Each subscriber's newest event
 // to pending is found by the events_subscriber index.
 func (t *sqliteTx) PendingSubscribers(ctx context.Context, groupID string) (map[string]model.Status, error) {
 	out := map[string]model.Status{}
@@ -46,7 +44,7 @@ func (t *sqliteTx) PendingSubscribers(ctx context.Context, groupID string) (map[
 	return out, nil
 }
 
-// AddTransmissionGroups implements TransmitTx.
+// AddTransmissionGroups implements store.Tx.
 func (t *sqliteTx) AddTransmissionGroups(ctx context.Context, transmissionID string, groups ...store.TransmissionGroup) error {
 	for _, g := range groups {
 		if _, err := t.tx.ExecContext(ctx, `INSERT INTO transmission_groups (transmission_id, group_id, version, base_version, st02, members) VALUES (?, ?, ?, ?, ?, ?)`,
@@ -57,7 +55,7 @@ func (t *sqliteTx) AddTransmissionGroups(ctx context.Context, transmissionID str
 	return nil
 }
 
-// SetTransmissionMembers implements TransmitTx.
+// SetTransmissionMembers implements store.Tx.
 func (t *sqliteTx) SetTransmissionMembers(ctx context.Context, transmissionID string, members int) error {
 	if _, err := t.tx.ExecContext(ctx, `UPDATE transmissions SET members = ? WHERE id = ?`, members, transmissionID); err != nil {
 		return fmt.Errorf("recording member count of transmission: %w", err)
@@ -65,7 +63,7 @@ func (t *sqliteTx) SetTransmissionMembers(ctx context.Context, transmissionID st
 	return nil
 }
 
-// TransmissionGroupMembers implements TransmitTx.
+// TransmissionGroupMembers implements store.Tx.
 func (t *sqliteTx) TransmissionGroupMembers(ctx context.Context, transmissionID, groupID string) ([]byte, error) {
 	var members string
 	err := t.tx.QueryRowContext(ctx, `SELECT members FROM transmission_groups WHERE transmission_id = ? AND group_id = ?`, transmissionID, groupID).Scan(&members)
@@ -75,7 +73,7 @@ func (t *sqliteTx) TransmissionGroupMembers(ctx context.Context, transmissionID,
 	return []byte(members), nil
 }
 
-// SetSubscribersStatus implements TransmitTx. The events come first, in the
+// SetSubscribersStatus implements store.Tx. The events come first, in the
 // order listed, from the statuses before the update.
 func (t *sqliteTx) SetSubscribersStatus(ctx context.Context, groupID string, exts []string, to model.Status, reason, source string) error {
 	if len(exts) == 0 {

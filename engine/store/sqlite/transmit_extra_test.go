@@ -24,7 +24,7 @@ func TestTransmitTx(t *testing.T) {
 	}
 	save(map[string]string{"E1": "a", "E2": "a"})
 	err := s.Update(ctx, func(txi store.Tx) error {
-		tx := txi.(store.TransmitTx)
+		tx := txi
 		if got, err := tx.PendingSubscribers(ctx, "g1"); err != nil || len(got) != 2 || got["E1"] != "" || got["E2"] != "" {
 			t.Errorf("new subscribers, pending since created: %v %v", got, err)
 		}
@@ -51,7 +51,7 @@ func TestTransmitTx(t *testing.T) {
 	}
 	save(map[string]string{"E1": "b", "E2": "a"}) // E1 changed: synced → pending
 	err = s.Update(ctx, func(txi store.Tx) error {
-		got, err := txi.(store.TransmitTx).PendingSubscribers(ctx, "g1")
+		got, err := txi.PendingSubscribers(ctx, "g1")
 		if err != nil || len(got) != 2 || got["E1"] != model.StatusSynced || got["E2"] != "" {
 			t.Errorf("E1 pending again after synced, E2 pending since created: %v %v", got, err)
 		}

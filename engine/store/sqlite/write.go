@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/onboard/onboard/engine/model"
 	"github.com/onboard/onboard/engine/store"
 )
@@ -16,13 +14,14 @@ import (
 // sqliteTx implements Tx.
 type sqliteTx struct {
 	reader
-	tx  *stmtCache
-	now func() time.Time
+	tx    *stmtCache
+	now   func() time.Time
+	newID func() string
 }
 
 var _ store.Tx = (*sqliteTx)(nil)
 
-// ClaimFile implements Store.
+// ClaimFile implements store.Store.
 func (s *Store) ClaimFile(ctx context.Context, partnerID, name, sha string, size int64) (*store.FileRecord, store.Claim, error) {
 	var rec *store.FileRecord
 	var claim store.Claim
@@ -31,7 +30,7 @@ func (s *Store) ClaimFile(ctx context.Context, partnerID, name, sha string, size
 		f, err := scanFile(t.tx.QueryRowContext(ctx, `SELECT `+fileCols+` FROM files WHERE partner_id = ? AND sha256 = ? AND duplicate_of = '' AND source = ''`, partnerID, sha))
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			rec = &store.FileRecord{ID: uuid.NewString(), PartnerID: partnerID, Name: name, SHA256: sha, Size: size, State: store.FileProcessing, ReceivedAt: t.now()}
+			rec = &store.FileRecord{ID: t.newID(), PartnerID: partnerID, Name: name, SHA256: sha, Size: size, State: store.FileProcessing, ReceivedAt: t.now()}
 			_, err = t.tx.ExecContext(ctx, `INSERT INTO files (id, partner_id, name, sha256, size, state, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 				rec.ID, partnerID, name, sha, size, store.FileProcessing, fmtTime(rec.ReceivedAt))
 			claim = store.ClaimNew
@@ -61,7 +60,7 @@ func (s *Store) ClaimFile(ctx context.Context, partnerID, name, sha string, size
 	return rec, claim, nil
 }
 
-// RecordDuplicate implements Store. The record stays stored (not done)
+// RecordDuplicate implements store.Store. The record stays stored (not done)
 // until the caller has delivered its result and moved the file; a retry
 // after an interruption reuses it instead of recording the drop twice.
 func (s *Store) RecordDuplicate(ctx context.Context, partnerID, name, sha string, size int64, of string) (*store.FileRecord, error) {
@@ -78,7 +77,7 @@ func (s *Store) RecordDuplicate(ctx context.Context, partnerID, name, sha string
 			return err
 		}
 		now := t.now()
-		rec = &store.FileRecord{ID: uuid.NewString(), PartnerID: partnerID, Name: name, SHA256: sha, Size: size, State: store.FileStored,
+		rec = &store.FileRecord{ID: t.newID(), PartnerID: partnerID, Name: name, SHA256: sha, Size: size, State: store.FileStored,
 			Outcome: store.OutcomeDuplicate, Disposition: "failed", DuplicateOf: of, ReceivedAt: now, ProcessedAt: now, ErrorCount: 1}
 		_, err = t.tx.ExecContext(ctx, `INSERT INTO files (id, partner_id, name, sha256, size, state, outcome, disposition, error_count, duplicate_of, received_at, processed_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, rec.ID, partnerID, name, sha, size, rec.State, rec.Outcome, rec.Disposition, 1, of, fmtTime(now), fmtTime(now))
@@ -90,7 +89,7 @@ func (s *Store) RecordDuplicate(ctx context.Context, partnerID, name, sha string
 	return rec, nil
 }
 
-// FileDone implements Store.
+// FileDone implements store.Store.
 func (s *Store) FileDone(ctx context.Context, fileID string) error {
 	_, err := s.w.ExecContext(ctx, `UPDATE files SET state = ? WHERE id = ? AND state = ?`, store.FileDone, fileID, store.FileStored)
 	if err != nil {
@@ -99,7 +98,7 @@ func (s *Store) FileDone(ctx context.Context, fileID string) error {
 	return nil
 }
 
-// ReleaseFile implements Store.
+// ReleaseFile implements store.Store.
 func (s *Store) ReleaseFile(ctx context.Context, fileID string) error {
 	_, err := s.w.ExecContext(ctx, `DELETE FROM files WHERE id = ? AND state = ?`, fileID, store.FileProcessing)
 	if err != nil {
@@ -111,7 +110,7 @@ func (s *Store) ReleaseFile(ctx context.Context, fileID string) error {
 // ErrNotReplayable is returned by ReopenFile for a file that was not rejected.
 var ErrNotReplayable = errors.New("only a rejected file can be replayed")
 
-// ReopenFile implements Store.
+// ReopenFile implements store.Store.
 func (s *Store) ReopenFile(ctx context.Context, fileID string) error {
 	return s.Update(ctx, func(txi store.Tx) error {
 		f, err := txi.File(ctx, fileID)
@@ -319,32 +318,23 @@ func (t *sqliteTx) SetGroupErrors(ctx context.Context, groupID string, errs []mo
 	return nil
 }
 
-// RefreshGroupStatus implements Tx.
+// RefreshGroupStatus implements Tx. The store gathers the facts; the rule
+// is model.GroupStatus.
 func (t *sqliteTx) RefreshGroupStatus(ctx context.Context, groupID, reason, source string) (model.Status, error) {
 	g, err := t.Group(ctx, groupID)
 	if err != nil {
 		return "", err
 	}
-	rows, err := t.tx.QueryContext(ctx, `SELECT DISTINCT status FROM subscribers WHERE group_id = ?`, groupID)
-	if err != nil {
-		return "", fmt.Errorf("reading subscriber statuses: %w", err)
+	f := model.GroupFacts{HasErrors: len(g.Errors) > 0, Unsent: g.TransmittedVersion < g.Version}
+	if f.Subscribers, err = t.distinctSubscriberStatuses(ctx, groupID); err != nil {
+		return "", err
 	}
-	var subs []model.Status
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			rows.Close()
+	if !f.Unsent {
+		if f.Unacknowledged, err = t.hasUnacknowledged(ctx, groupID); err != nil {
 			return "", err
 		}
-		subs = append(subs, model.Status(s))
 	}
-	rows.Close()
-	to := model.GroupStatus(model.GroupFacts{
-		HasErrors:      len(g.Errors) > 0,
-		Unsent:         g.TransmittedVersion < g.Version,
-		Unacknowledged: hasUnacknowledged(ctx, t, groupID),
-		Subscribers:    subs,
-	})
+	to := model.GroupStatus(f)
 	if to == g.Status {
 		return to, nil
 	}
@@ -355,13 +345,49 @@ func (t *sqliteTx) RefreshGroupStatus(ctx context.Context, groupID, reason, sour
 	return to, t.addEvent(ctx, groupID, "", g.Status, to, reason, source)
 }
 
-// hasUnacknowledged reports whether a delivered transmission of the group
-// still waits for its final acknowledgement.
-func hasUnacknowledged(ctx context.Context, t *sqliteTx, groupID string) bool {
-	var n int
-	t.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM transmissions tr JOIN transmission_groups g ON g.transmission_id = tr.id
-		WHERE g.group_id = ? AND tr.state = 'delivered' AND tr.ack_state IN ('', 'accepted')`, groupID).Scan(&n)
-	return n > 0
+// distinctSubscriberStatuses lists the statuses a group's subscribers hold.
+func (t *sqliteTx) distinctSubscriberStatuses(ctx context.Context, groupID string) ([]model.Status, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT DISTINCT status FROM subscribers WHERE group_id = ?`, groupID)
+	if err != nil {
+		return nil, fmt.Errorf("reading subscriber statuses: %w", err)
+	}
+	defer rows.Close()
+	var subs []model.Status
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("reading subscriber statuses: %w", err)
+		}
+		subs = append(subs, model.Status(s))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading subscriber statuses: %w", err)
+	}
+	return subs, nil
+}
+
+// hasUnacknowledged reports whether a transmission of the group still
+// waits for its final acknowledgement (store.TransmissionRecord.AwaitsAck
+// says which do; the query only lists the distinct states).
+func (t *sqliteTx) hasUnacknowledged(ctx context.Context, groupID string) (bool, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT DISTINCT tr.state, tr.ack_state FROM transmissions tr
+		JOIN transmission_groups g ON g.transmission_id = tr.id WHERE g.group_id = ?`, groupID)
+	if err != nil {
+		return false, fmt.Errorf("reading the group's transmissions: %w", err)
+	}
+	defer rows.Close()
+	found := false
+	for rows.Next() {
+		var tr store.TransmissionRecord
+		if err := rows.Scan(&tr.State, &tr.AckState); err != nil {
+			return false, fmt.Errorf("reading the group's transmissions: %w", err)
+		}
+		found = found || tr.AwaitsAck()
+	}
+	if err := rows.Err(); err != nil {
+		return false, fmt.Errorf("reading the group's transmissions: %w", err)
+	}
+	return found, nil
 }
 
 // SetSourceDigest implements Tx.

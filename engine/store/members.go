@@ -1,4 +1,4 @@
-package transmit
+package store
 
 import (
 	"bytes"
@@ -12,7 +12,7 @@ import (
 
 // SentMember is one member change a transmission carried and where it sits
 // in the delivered file. The transmit stage records them per group
-// (store.TransmissionGroup.Members) with EncodeMembers, in a compact text
+// (TransmissionGroup.Members) with EncodeMembers, in a compact text
 // form; the acknowledgement stage decodes them with DecodeMembers to turn
 // 999 segment positions and carrier result-file rows back into members.
 // The JSON tags read the JSON array that earlier versions recorded.
@@ -84,7 +84,7 @@ func EncodeMembers(ms []SentMember) ([]byte, error) {
 }
 
 // DecodeMembers reads the sent members recorded for a group of a
-// transmission (store.TransmissionGroup.Members): the compact form of
+// transmission (TransmissionGroup.Members): the compact form of
 // EncodeMembers, or the JSON array earlier versions recorded. Empty input
 // is no members; anything else that is neither is an error.
 func DecodeMembers(data []byte) ([]SentMember, error) {

@@ -10,6 +10,9 @@ import (
 // ErrNotFound is returned when a looked-up record does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrNotReplayable is returned by ReopenFile for a file that was not rejected.
+var ErrNotReplayable = errors.New("only a rejected file can be replayed")
+
 // File states.
 const (
 	FileProcessing = "processing" // claimed; work in progress (or interrupted)

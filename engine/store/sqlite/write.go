@@ -107,9 +107,6 @@ func (s *Store) ReleaseFile(ctx context.Context, fileID string) error {
 	return nil
 }
 
-// ErrNotReplayable is returned by ReopenFile for a file that was not rejected.
-var ErrNotReplayable = errors.New("only a rejected file can be replayed")
-
 // ReopenFile implements store.Store.
 func (s *Store) ReopenFile(ctx context.Context, fileID string) error {
 	return s.Update(ctx, func(txi store.Tx) error {
@@ -118,7 +115,7 @@ func (s *Store) ReopenFile(ctx context.Context, fileID string) error {
 			return err
 		}
 		if f.State != store.FileDone || f.Outcome != store.OutcomeRejected || f.DuplicateOf != "" {
-			return fmt.Errorf("file %s (%s, %s): %w", f.Name, f.State, f.Outcome, ErrNotReplayable)
+			return fmt.Errorf("file %s (%s, %s): %w", f.Name, f.State, f.Outcome, store.ErrNotReplayable)
 		}
 		_, err = txi.(*sqliteTx).tx.ExecContext(ctx, `UPDATE files SET state = ?, outcome = '', disposition = '' WHERE id = ?`, store.FileProcessing, fileID)
 		return err

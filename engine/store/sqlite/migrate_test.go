@@ -73,8 +73,8 @@ func TestMigrationFoldsDependentsIntoSubscribers(t *testing.T) {
 // same pairs, and in the form SQLite's JSON functions give (migration 5).
 func TestDependentIDsRoundTrip(t *testing.T) {
 	deps := []model.Dependent{{ExternalIdentifier: "A", ID: "1"}, {ExternalIdentifier: "B\"\\\n\u00e9", ID: "2"}, {ExternalIdentifier: "", ID: ""}}
-	col := string(appendDependentIDs(nil, deps))
-	got, err := parseDependentIDs(col)
+	col := string(store.AppendDependentIDs(nil, deps))
+	got, err := store.ParseDependentIDs(col)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,18 +82,18 @@ func TestDependentIDsRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("round trip of %s: %+v, want %+v", col, got, want)
 	}
-	if s := string(appendDependentIDs(nil, nil)); s != "" {
+	if s := string(store.AppendDependentIDs(nil, nil)); s != "" {
 		t.Errorf("no dependents: %q, want empty", s)
 	}
 	for _, bad := range []string{`[["A",`, `[["A","1"]`, `[["A","1"],]`, `[["A"]]`, `[["A","1","2"]]`, `x`} {
-		if got, err := parseDependentIDs(bad); err == nil {
+		if got, err := store.ParseDependentIDs(bad); err == nil {
 			t.Errorf("a broken column %s read as %+v without an error", bad, got)
 		}
 	}
 	// What SQLite's JSON functions write (migration 5) reads the same,
 	// spaces or escapes or not.
 	for _, col := range []string{`[["A","1"],["B","2"]]`, `[ ["A", "1"], ["B","2"] ]`, `[["\u0041","1"],["B","2"]]`} {
-		got, err := parseDependentIDs(col)
+		got, err := store.ParseDependentIDs(col)
 		if err != nil || !reflect.DeepEqual(got, []store.IDRef{{ExternalIdentifier: "A", ID: "1"}, {ExternalIdentifier: "B", ID: "2"}}) {
 			t.Errorf("%s read as %+v, %v", col, got, err)
 		}

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -90,29 +89,10 @@ func scanGroup(sc interface{ Scan(...any) error }) (*store.GroupRecord, error) {
 	}
 	g.Status = model.Status(status)
 	g.StatusDatetime, g.CreatedAt, g.UpdatedAt = parseTime(sdt), parseTime(created), parseTime(updated)
-	if g.Errors, err = decodeErrors(errs); err != nil {
+	if g.Errors, err = store.DecodeErrors(errs); err != nil {
 		return nil, err
 	}
 	return &g, nil
-}
-
-func decodeErrors(s string) ([]model.Error, error) {
-	if s == "" {
-		return nil, nil
-	}
-	var errs []model.Error
-	if err := json.Unmarshal([]byte(s), &errs); err != nil {
-		return nil, fmt.Errorf("decoding stored errors: %w", err)
-	}
-	return errs, nil
-}
-
-func encodeErrors(errs []model.Error) string {
-	if len(errs) == 0 {
-		return ""
-	}
-	b, _ := json.Marshal(errs) // model.Error has only strings and ints
-	return string(b)
 }
 
 // Group implements Reader.
@@ -230,7 +210,7 @@ func (r reader) Subscribers(ctx context.Context, groupID string) ([]store.Subscr
 			return nil, fmt.Errorf("listing subscribers: %w", err)
 		}
 		s.Status, s.StatusDatetime = model.Status(status), parseTime(sdt)
-		if s.Errors, err = decodeErrors(errs); err != nil {
+		if s.Errors, err = store.DecodeErrors(errs); err != nil {
 			return nil, err
 		}
 		out = append(out, s)

@@ -227,7 +227,7 @@ func (t *sqliteTx) project(ctx context.Context, g *model.Group, s store.Save, no
 		if existed {
 			id = o.ID // ids are stable; the intake reuses them, this guards against a mismatch
 		}
-		depIDs = appendDependentIDs(depIDs[:0], sub.Dependents)
+		depIDs = store.AppendDependentIDs(depIDs[:0], sub.Dependents)
 		if err := subs.add(ctx, id, g.ID, sub.ExternalIdentifier, sub.LocationExternalIdentifier, sub.FirstName, sub.LastName,
 			sub.BirthDate, sub.Terminated(), hash, string(model.StatusPending), at, string(depIDs)); err != nil {
 			return fmt.Errorf("saving subscribers of group %s: %w", g.ExternalIdentifier, err)
@@ -272,8 +272,8 @@ func (t *sqliteTx) addEvent(ctx context.Context, groupID, subscriberID string, f
 }
 
 func (t *sqliteTx) setSubscriber(ctx context.Context, groupID string, o store.SubscriberRecord, to model.Status, errs []model.Error, reason, source string) error {
-	encoded := encodeErrors(errs)
-	if o.Status == to && encodeErrors(o.Errors) == encoded {
+	encoded := store.EncodeErrors(errs)
+	if o.Status == to && store.EncodeErrors(o.Errors) == encoded {
 		return nil
 	}
 	q := `UPDATE subscribers SET status = ?, errors = ? WHERE id = ?`
@@ -301,7 +301,7 @@ func (t *sqliteTx) SetSubscriberStatus(ctx context.Context, groupID, subscriberE
 		return notFound(err, "subscriber "+subscriberExt)
 	}
 	o.Status = model.Status(status)
-	if o.Errors, err = decodeErrors(errText); err != nil {
+	if o.Errors, err = store.DecodeErrors(errText); err != nil {
 		return err
 	}
 	return t.setSubscriber(ctx, groupID, o, to, errs, reason, source)
@@ -309,7 +309,7 @@ func (t *sqliteTx) SetSubscriberStatus(ctx context.Context, groupID, subscriberE
 
 // SetGroupErrors implements Tx.
 func (t *sqliteTx) SetGroupErrors(ctx context.Context, groupID string, errs []model.Error) error {
-	if _, err := t.tx.ExecContext(ctx, `UPDATE groups SET errors = ?, updated_at = ? WHERE id = ?`, encodeErrors(errs), fmtTime(t.now()), groupID); err != nil {
+	if _, err := t.tx.ExecContext(ctx, `UPDATE groups SET errors = ?, updated_at = ? WHERE id = ?`, store.EncodeErrors(errs), fmtTime(t.now()), groupID); err != nil {
 		return fmt.Errorf("setting group errors: %w", err)
 	}
 	return nil

@@ -39,7 +39,7 @@ func (r reader) Subscriber(ctx context.Context, id string) (*store.SubscriberRec
 		return nil, notFound(err, "subscriber "+id)
 	}
 	s.Status, s.StatusDatetime = model.Status(status), parseTime(sdt)
-	if s.Errors, err = decodeErrors(errs); err != nil {
+	if s.Errors, err = store.DecodeErrors(errs); err != nil {
 		return nil, err
 	}
 	return &s, nil

@@ -16,20 +16,42 @@ import (
 // storing anything, and returns the result document: group outcomes are
 // `valid` or `rejected`, and counts.created counts the valid groups.
 // progress, when set, is told how far a large file has been read.
+//
+// The verdict is intake's: the file is read as intake stages it (the
+// partner's size limit, OpenPGP decryption) and the file-level decision is
+// fileVerdict, so a file check calls valid is one intake accepts, and a
+// file broken part-way is rejected whole by both.
 func Check(ctx context.Context, cfg *config.Config, p *config.Partner, file string, now time.Time, progress ProgressFunc) (*Result, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", file, err)
 	}
 	defer f.Close()
-	var size int64
-	if fi, err := f.Stat(); err == nil {
-		size = fi.Size()
-	}
 	name := filepath.Base(file)
 	res := &Result{File: name, PartnerID: p.ID, Groups: []GroupResult{}}
+
+	// Staged as intake stages a partner's file: a private copy of the
+	// content the partner meant (decrypted), refused when it breaks the
+	// partner's rules.
+	tmp, err := os.CreateTemp("", ".onboard-check-*")
+	if err != nil {
+		return nil, fmt.Errorf("staging %s: %w", file, err)
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	size, _, fe, err := copyPlain(p, name, f, tmp, func(string, ...any) {})
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", file, err)
+	}
+	if fe != nil {
+		return finishCheck(res, Counts{}, []model.Error{*fe}, name), nil
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("staging %s: %w", file, err)
+	}
+
 	rw := newResultWriter(io.Discard, nil)
-	fileErrs, err := walk(ctx, p, cfg.Carrier(p.Carrier), name, withProgress(f, name, size, progress), false, now, nil, func(sg *model.SourcedGroup, errs []model.Error, _ *groupHash) error {
+	fileErrs, err := walk(ctx, p, cfg.Carrier(p.Carrier), name, withProgress(tmp, name, size, progress), false, now, nil, func(sg *model.SourcedGroup, errs []model.Error, _ *groupHash) error {
 		gr := GroupResult{ExternalIdentifier: sg.Group.ExternalIdentifier, Line: sg.Line, Outcome: GroupValid, Errors: errs}
 		if len(errs) > 0 {
 			gr.Outcome = GroupRejected
@@ -46,18 +68,26 @@ func Check(ctx context.Context, cfg *config.Config, p *config.Partner, file stri
 	if err != nil {
 		return nil, err
 	}
-	rw.count.Created = rw.count.Groups - rw.count.Rejected // valid groups would be accepted
-	if rw.count.Groups == 0 && len(fileErrs) == 0 {
-		fileErrs = append(fileErrs, model.Error{ErrorType: model.ErrFileInvalid, Message: "The file holds no groups."})
+	counts := rw.count
+	counts.Created = counts.Groups - counts.Rejected // valid groups would be accepted
+	return finishCheck(res, counts, fileErrs, name), nil
+}
+
+// finishCheck completes a check's result with intake's file-level verdict.
+func finishCheck(res *Result, counts Counts, fileErrs []model.Error, name string) *Result {
+	outcome, errs, broken := fileVerdict(counts, fileErrs)
+	if broken {
+		// Nothing of a broken file would be applied: no group is valid.
+		res.Groups, counts = []GroupResult{}, Counts{}
 	}
-	res.Errors = fileErrs
-	res.Counts = rw.count
-	res.Counts.Errors += len(fileErrs)
-	res.Outcome = rw.count.outcome(len(fileErrs))
+	res.Outcome = outcome
+	res.Errors = errs
+	res.Counts = counts
+	res.Counts.Errors += len(errs)
 	for i := range res.Errors {
 		if res.Errors[i].Source == nil {
 			res.Errors[i].Source = &model.Source{File: name}
 		}
 	}
-	return res, nil
+	return res
 }

@@ -86,8 +86,8 @@ func (in *Intake) decide(ctx context.Context, p *config.Partner, doc *document, 
 		return g.SourceDigest
 	}
 	finish := func(ctx context.Context, tx store.Tx, fileErrs []model.Error) error {
-		d.Result, d.FileErrs = in.fileResult(rw, fileErrs), fileErrs
-		if err := rw.end(d.Result.Outcome, now, fileErrs); err != nil {
+		d.Result, d.FileErrs = in.fileResult(rw, fileErrs)
+		if err := rw.end(d.Result.Outcome, now, d.FileErrs); err != nil {
 			return fmt.Errorf("%w: %w", errOperational, err)
 		}
 		if doc.commit == nil { // a dropped file; an API caller has its answer
@@ -138,7 +138,7 @@ func (in *Intake) decide(ctx context.Context, p *config.Partner, doc *document, 
 				return err
 			}
 			progressDone(in.Progress, rec.Name, doc.size)
-			if len(fileErrs) > 0 && rw.count.Groups > 0 {
+			if _, _, broken := fileVerdict(rw.count, fileErrs); broken {
 				// A file that breaks part-way cannot be trusted whole:
 				// nothing of it is applied (the transaction rolls back)
 				// and it is rejected with the structural error.

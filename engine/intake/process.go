@@ -303,18 +303,17 @@ type errFileBroken struct{ errs []model.Error }
 
 func (e errFileBroken) Error() string { return "the file is broken part-way" }
 
-func (in *Intake) fileResult(rw *resultWriter, fileErrs []model.Error) store.FileResult {
-	outcome := rw.count.outcome(len(fileErrs))
+// fileResult is the file's outcome (fileVerdict) and the file-level
+// errors its result document lists.
+func (in *Intake) fileResult(rw *resultWriter, fileErrs []model.Error) (store.FileResult, []model.Error) {
+	outcome, errs, _ := fileVerdict(rw.count, fileErrs)
 	disp := dirArchive
 	if outcome == store.OutcomeRejected {
 		disp = dirFailed
 	}
-	if rw.count.Groups == 0 && len(fileErrs) == 0 {
-		fileErrs = append(fileErrs, model.Error{ErrorType: model.ErrFileInvalid, Message: "The file holds no groups."})
-	}
 	accepted := rw.count.Created + rw.count.Updated + rw.count.Unchanged
 	return store.FileResult{Outcome: outcome, Disposition: disp, GroupsAccepted: accepted, GroupsRejected: rw.count.Rejected,
-		ErrorCount: rw.count.Errors + len(fileErrs)}
+		ErrorCount: rw.count.Errors + len(errs)}, errs
 }
 
 // apply stores one validated group (or records its rejection) and returns

@@ -129,6 +129,12 @@ func (c *checker) partner(path string, p *Partner, seen map[string]string) {
 	if p.MaxFileSize <= 0 {
 		c.problemAt(path+".max_file_size", "must be a positive number of bytes (default 2147483648, 2 GiB)")
 	}
+	if p.MaxValueBytes <= 0 {
+		c.problemAt(path+".max_value_bytes", "must be a positive number of bytes (default 65536, 64 KiB)")
+	}
+	if p.MaxGroupMembers <= 0 {
+		c.problemAt(path+".max_group_members", "must be a positive number of members (default 300000)")
+	}
 	c.mapping(path+".mapping", p)
 	c.pgp(path+".pgp", p.PGP)
 }

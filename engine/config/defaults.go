@@ -16,6 +16,8 @@ const (
 	DefaultSettle          = 2 * time.Second
 	DefaultMapping         = "census-standard"
 	DefaultMaxFileSize     = 2 << 30 // 2 GiB
+	DefaultMaxValueBytes   = 64 << 10
+	DefaultMaxGroupMembers = 300_000
 	DefaultCarrierSchedule = "*/15 * * * *"
 	DefaultAcksSchedule    = "@every 1m"
 	DefaultAckTimeout      = 48 * time.Hour
@@ -62,6 +64,12 @@ func (c *checker) defaults() {
 		or(&p.Mapping, DefaultMapping)
 		if !c.given(fmt.Sprintf("partners[%d].max_file_size", i)) {
 			p.MaxFileSize = DefaultMaxFileSize
+		}
+		if !c.given(fmt.Sprintf("partners[%d].max_value_bytes", i)) {
+			p.MaxValueBytes = DefaultMaxValueBytes
+		}
+		if !c.given(fmt.Sprintf("partners[%d].max_group_members", i)) {
+			p.MaxGroupMembers = DefaultMaxGroupMembers
 		}
 		c.folderDefaults(&p.Inbound.Folder, fmt.Sprintf("partners[%d].inbound", i))
 		c.folderDefaults(&p.Outbound, fmt.Sprintf("partners[%d].outbound", i))

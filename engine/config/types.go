@@ -73,6 +73,12 @@ type Partner struct {
 	API *APIKeys `yaml:"api"`
 	// MaxFileSize refuses larger inbound files (bytes; default 2 GiB).
 	MaxFileSize int64 `yaml:"max_file_size"`
+	// MaxValueBytes refuses a file holding a longer CSV cell or JSON token
+	// (bytes; default 64 KiB): the readers check it as they read.
+	MaxValueBytes int `yaml:"max_value_bytes"`
+	// MaxGroupMembers refuses a group with more members in one file
+	// (default 300,000), which bounds the memory of one group's intake.
+	MaxGroupMembers int `yaml:"max_group_members"`
 	// PGP decrypts the partner's files and encrypts what it receives.
 	PGP *PGP `yaml:"pgp"`
 

@@ -40,12 +40,18 @@ func isJSON(name string) bool {
 func openSource(p *config.Partner, name string, r io.ReadSeeker, stream bool) (groupSource, error) {
 	switch {
 	case isJSON(name):
-		return groupjson.NewReader(r, name), nil
+		return groupjson.NewReader(r, name, groupjson.WithLimits(groupjson.Limits{
+			MaxValueBytes: p.MaxValueBytes, MaxGroupMembers: p.MaxGroupMembers})), nil
 	case stream:
-		return census.NewStreamReader(r, p.CompiledMapping, name)
+		return census.NewStreamReader(r, p.CompiledMapping, name, censusLimits(p))
 	default:
-		return census.NewReader(r, p.CompiledMapping, name)
+		return census.NewReader(r, p.CompiledMapping, name, censusLimits(p))
 	}
+}
+
+// censusLimits are the partner's reader limits for a census.
+func censusLimits(p *config.Partner) census.Option {
+	return census.WithLimits(census.Limits{MaxValueBytes: p.MaxValueBytes, MaxGroupMembers: p.MaxGroupMembers})
 }
 
 // asFileError turns a reader error into a file-level error, or reports

@@ -5,8 +5,10 @@ package reliability
 import (
 	"bytes"
 	"encoding/json"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -92,7 +94,19 @@ func hostileFiles(t testing.TB) []hostile {
 		hostile{name: "columns-1m.csv", data: manyColumns(1_000_000), outcome: "rejected", errorType: "file_invalid"},
 		hostile{name: "group-deep-nesting.json", data: deepJSON(200_000), outcome: "rejected", errorType: "file_invalid"},
 		hostile{name: "group-10mb-name.json", data: bytes.Replace(groupJSON("BIGNAME", 1), []byte(`"Json `),
-			append([]byte(`"`), bytes.Repeat([]byte("N"), 10<<20)...), 1), outcome: "rejected", errorType: "invalid_request.parameter_invalid"},
+			append([]byte(`"`), bytes.Repeat([]byte("N"), 10<<20)...), 1), outcome: "rejected", errorType: "file_invalid"},
+		// A value over max_value_bytes (64 KiB) in a census cell and in a
+		// JSON string: refused as the reader reads, never buffered whole.
+		hostile{name: "census-cell-100k.csv", data: bytes.Replace(census(censusSpec{partner: "acme", groups: 1, employees: 1, firstGroup: 706}),
+			[]byte("Employer"), bytes.Repeat([]byte("E"), 100<<10), 1), outcome: "rejected", errorType: "file_invalid"},
+		// Old spreadsheet exports end lines with a bare CR: accepted.
+		hostile{name: "census-cr-only.csv", data: bytes.ReplaceAll(census(censusSpec{partner: "acme", groups: 1, employees: 2, firstGroup: 707}),
+			[]byte("\n"), []byte("\r")), outcome: "accepted"},
+		// A census without its header: the first data row is read as the
+		// header, and its repeated cells (an SSN, a FEIN) must not be
+		// echoed in the error.
+		hostile{name: "census-no-header.csv", data: []byte("G1,Acme,12-3456789,12-3456789,123-45-6789,123-45-6789,E1,E1\n" +
+			"G1,Acme,12-3456789,12-3456789,123-45-6789,123-45-6789,E2,E2\n"), outcome: "rejected", errorType: "file_invalid"},
 		hostile{name: "too-large.csv", data: append(append([]byte{}, header...), bytes.Repeat([]byte("x,"), hostileMax/2)...),
 			outcome: "rejected", errorType: "file_invalid"},
 		// Hostile names on valid content.
@@ -250,6 +264,49 @@ func TestHostileInput(t *testing.T) {
 		t.Errorf("the symlink's target outside the drop folder was touched: %v", err)
 	}
 	w.resulted("beta", "good.csv")
+	checkNoPII(t, d.out.Bytes(), w.outbound("acme"), w.outbound("beta"))
+}
+
+// piiPatterns are an SSN and a FEIN as partners write them, and the
+// undashed FEIN of the JSON fixtures.
+var piiPatterns = []*regexp.Regexp{
+	regexp.MustCompile(`\b\d{3}-\d{2}-\d{4}\b`),
+	regexp.MustCompile(`\b\d{2}-\d{7}\b`),
+	regexp.MustCompile(`\b581234567\b`),
+}
+
+// checkNoPII fails for every SSN or FEIN found in the log or in any file
+// under the partners' outbound folders (results, errors CSVs, bundles,
+// reports): onboard never echoes one.
+func checkNoPII(t *testing.T, log []byte, dirs ...string) {
+	t.Helper()
+	look := func(where string, b []byte) {
+		for _, re := range piiPatterns {
+			if m := re.Find(b); m != nil {
+				t.Errorf("%s holds %q, an SSN or FEIN", where, m)
+			}
+		}
+	}
+	look("the daemon's log", log)
+	files := 0
+	for _, dir := range dirs {
+		filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+			if err != nil || e.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Error(err)
+				return nil
+			}
+			files++
+			look(p, b)
+			return nil
+		})
+	}
+	if files == 0 {
+		t.Error("no output file to check for SSNs and FEINs")
+	}
 }
 
 // maxRSS is a stopped child's peak resident set in KiB.

@@ -3,6 +3,8 @@ package census
 import (
 	"fmt"
 	"strings"
+
+	"github.com/onboard/onboard/mappings"
 )
 
 // maxListed is how many column names a header error lists.
@@ -24,4 +26,32 @@ func listNames(names []string) string {
 		return strings.Join(uniq, ", ")
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(uniq[:maxListed], ", "), len(uniq)-maxListed)
+}
+
+// knownColumns splits header names into those the mapping names as
+// columns (safe to echo) and a count of the other distinct names.
+func knownColumns(m *mappings.Mapping, names []string) (known []string, unknown int) {
+	required, optional := m.Columns()
+	cols := make(map[string]bool, len(required)+len(optional))
+	for _, c := range append(required, optional...) {
+		cols[strings.ToLower(strings.TrimSpace(c))] = true
+	}
+	others := map[string]bool{}
+	for _, n := range names {
+		if cols[strings.ToLower(strings.TrimSpace(n))] {
+			known = append(known, n)
+		} else if !others[n] {
+			others[n] = true
+			unknown++
+		}
+	}
+	return known, unknown
+}
+
+// plural is "1 thing" or "n things".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }

@@ -56,6 +56,9 @@ type Reader struct {
 	digestHead []byte // digestPrefix's, once made
 	digestBuf  []byte // a row's digest input, reused
 
+	limits Limits
+	crOnly bool // the file ends lines with a bare CR (crToLF)
+
 	scratch scratch                       // see builder
 	cols    []*[mappings.NumTargets]int32 // the rows' Column arrays (colsOf)
 }
@@ -71,8 +74,8 @@ const bufSize = 64 << 10
 // A file-level problem (empty, not UTF-8 text, not CSV, a header that does
 // not fit the mapping, no rows) is returned as a model.Error of type
 // file_invalid.
-func NewReader(r io.ReadSeeker, m *mappings.Mapping, fileName string) (*Reader, error) {
-	rd, o, err := open(r, m, fileName)
+func NewReader(r io.ReadSeeker, m *mappings.Mapping, fileName string, opts ...Option) (*Reader, error) {
+	rd, o, err := open(r, m, fileName, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -90,6 +93,9 @@ func NewReader(r io.ReadSeeker, m *mappings.Mapping, fileName string) (*Reader, 
 		if o.cr.blank() {
 			continue
 		}
+		if err := o.cr.checkCells(rd.limits.MaxValueBytes); err != nil {
+			return nil, rd.valueTooLong(err.(*valueError))
+		}
 		line := o.cr.Line()
 		key := o.key.of(o.cr)
 		gi, ok := index[key]
@@ -106,6 +112,9 @@ func NewReader(r io.ReadSeeker, m *mappings.Mapping, fileName string) (*Reader, 
 			g.runs = append(g.runs, rowRun{off: off, line: int64(line), rows: 1})
 		}
 		g.rows++
+		if rd.limits.MaxGroupMembers > 0 && g.rows > rd.limits.MaxGroupMembers {
+			return nil, rd.groupTooLarge(line, key)
+		}
 		last = gi
 	}
 	if len(rd.groups) == 0 {
@@ -128,8 +137,8 @@ var ErrNotContiguous = errors.New("reading census: a group's rows are not contig
 // with NewReader. Apart from that, it returns what NewReader's would; a
 // file-level problem found after the header (not CSV, not UTF-8, no rows)
 // is returned by Next, as a model.Error of type file_invalid.
-func NewStreamReader(r io.ReadSeeker, m *mappings.Mapping, fileName string) (*Reader, error) {
-	rd, o, err := open(r, m, fileName)
+func NewStreamReader(r io.ReadSeeker, m *mappings.Mapping, fileName string, opts ...Option) (*Reader, error) {
+	rd, o, err := open(r, m, fileName, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +156,7 @@ type opened struct {
 
 // open reads a census's header (after a UTF-8 byte-order mark, if any) and
 // binds it to the mapping.
-func open(r io.ReadSeeker, m *mappings.Mapping, fileName string) (*Reader, *opened, error) {
+func open(r io.ReadSeeker, m *mappings.Mapping, fileName string, opts []Option) (*Reader, *opened, error) {
 	if m == nil {
 		return nil, nil, errors.New("reading census: no mapping")
 	}
@@ -156,6 +165,9 @@ func open(r io.ReadSeeker, m *mappings.Mapping, fileName string) (*Reader, *open
 		return nil, nil, fmt.Errorf("reading census: %w", err)
 	}
 	rd := &Reader{src: r, file: fileName}
+	for _, o := range opts {
+		o(rd)
+	}
 	var head [3]byte
 	n, err := io.ReadFull(r, head[:])
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
@@ -171,8 +183,18 @@ func open(r io.ReadSeeker, m *mappings.Mapping, fileName string) (*Reader, *open
 	if _, err := r.Seek(base, io.SeekStart); err != nil {
 		return nil, nil, fmt.Errorf("reading census: %w", err)
 	}
-	check := newTextChecker(r)
+	check := newTextChecker(rd.lineEnds(r))
 	br := bufio.NewReaderSize(check, bufSize)
+	if peek, _ := br.Peek(bufSize); crOnly(peek) {
+		// Lines end with a bare CR: read them as LF from here on, and in
+		// every later read of the file (lineEnds).
+		rd.crOnly = true
+		check = newTextChecker(rd.lineEnds(r))
+		if _, err := r.Seek(base, io.SeekStart); err != nil {
+			return nil, nil, fmt.Errorf("reading census: %w", err)
+		}
+		br = bufio.NewReaderSize(check, bufSize)
+	}
 	cr := newCSVReader(br)
 	header, err := cr.Read()
 	if err != nil {
@@ -266,6 +288,10 @@ func (s *streamState) readRow(r *Reader) error {
 		if s.cr.blank() {
 			continue
 		}
+		if err := s.cr.checkCells(r.limits.MaxValueBytes); err != nil {
+			s.have = false
+			return r.valueTooLong(err.(*valueError))
+		}
 		s.recLine = s.cr.Line()
 		s.recKey = s.key.of(s.cr)
 		s.rec = append(s.rec[:0], s.cr.record()...) // the record's slice is reused
@@ -292,8 +318,10 @@ func (r *Reader) nextStreamed() (*model.SourcedGroup, error) {
 	b := newBuilder(r, key, s.recLine, s.lastRows)
 	rows := 0
 	for s.have && s.recKey == key {
+		if rows++; r.limits.MaxGroupMembers > 0 && rows > r.limits.MaxGroupMembers {
+			return nil, r.groupTooLarge(s.recLine, key)
+		}
 		b.add(s.rec, s.recLine)
-		rows++
 		if err := s.readRow(r); err != nil && !errors.Is(err, io.EOF) {
 			return nil, err
 		}
@@ -354,6 +382,9 @@ func (r *Reader) Next() (*model.SourcedGroup, error) {
 			if r.cr.blank() {
 				continue // as when indexing
 			}
+			if err := r.cr.checkCells(r.limits.MaxValueBytes); err != nil {
+				return nil, r.valueTooLong(err.(*valueError))
+			}
 			b.add(r.cr.record(), int(line))
 			n++
 		}
@@ -370,7 +401,7 @@ func (r *Reader) seek(off, line int64) error {
 	if _, err := r.src.Seek(off, io.SeekStart); err != nil {
 		return err
 	}
-	r.cr = newCSVReader(bufio.NewReaderSize(r.src, bufSize))
+	r.cr = newCSVReader(bufio.NewReaderSize(r.lineEnds(r.src), bufSize))
 	r.crBase, r.crLine, r.crRel0 = off, line, 0
 	return nil
 }
@@ -415,7 +446,16 @@ func (r *Reader) headerError(he *mappings.HeaderError, m *mappings.Mapping) mode
 		parts = append(parts, fmt.Sprintf("lacks the columns %s that the %s layout needs", strings.Join(he.Missing, ", "), m.Name))
 	}
 	if len(he.Duplicate) > 0 {
-		parts = append(parts, fmt.Sprintf("names the columns %s more than once", listNames(he.Duplicate)))
+		// Only names the mapping knows are echoed: a header row that is
+		// really a data row (a file without a header, or with its lines
+		// run together) holds names, SSNs and FEINs.
+		known, unknown := knownColumns(m, he.Duplicate)
+		if len(known) > 0 {
+			parts = append(parts, fmt.Sprintf("names the columns %s more than once", listNames(known)))
+		}
+		if unknown > 0 {
+			parts = append(parts, fmt.Sprintf("repeats %s (not shown: not column names of the %s layout, so possibly data)", plural(unknown, "other header cell"), m.Name))
+		}
 	}
 	return r.fileError(1, "The header row "+strings.Join(parts, " and ")+"; fix the header and send the file again.")
 }

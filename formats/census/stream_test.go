@@ -17,7 +17,7 @@ import (
 // readWith reads every group of data with a reader from open, and returns
 // the groups (JSON, sources included) and the error that ended the reading
 // (nil at the end of the file), whether open or Next returned it.
-func readWith(t testing.TB, open func(io.ReadSeeker, *mappings.Mapping, string) (*Reader, error), m *mappings.Mapping, data []byte) ([]string, error) {
+func readWith(t testing.TB, open func(io.ReadSeeker, *mappings.Mapping, string, ...Option) (*Reader, error), m *mappings.Mapping, data []byte) ([]string, error) {
 	t.Helper()
 	r, err := open(bytes.NewReader(data), m, "test.csv")
 	if err != nil {

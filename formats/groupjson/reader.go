@@ -31,13 +31,24 @@ type Reader struct {
 	mode mode
 	n    int   // groups read
 	err  error // sticky: io.EOF or a file error
+
+	limits Limits
 }
 
 // NewReader returns a reader of the group JSON in r; fileName names the file
 // in errors and sources. Problems with the file come from Next.
-func NewReader(r io.Reader, fileName string) *Reader {
+func NewReader(r io.Reader, fileName string, opts ...Option) *Reader {
 	lc := &lineCounter{r: r}
-	return &Reader{file: fileName, lc: lc, br: bufio.NewReaderSize(lc, 64<<10)}
+	rd := &Reader{file: fileName, lc: lc}
+	for _, o := range opts {
+		o(rd)
+	}
+	var src io.Reader = lc
+	if rd.limits.MaxValueBytes > 0 {
+		src = newTokenLimit(lc, rd.limits.MaxValueBytes)
+	}
+	rd.br = bufio.NewReaderSize(src, 64<<10)
+	return rd
 }
 
 // Next returns the next group; io.EOF at the end. A file that is not group
@@ -51,6 +62,9 @@ func (r *Reader) Next() (*model.SourcedGroup, error) {
 	}
 	sg, err := r.next()
 	if err != nil {
+		if lerr := r.limitError(err); lerr != nil {
+			err = lerr
+		}
 		r.err = err
 	}
 	return sg, err
@@ -210,6 +224,9 @@ func (r *Reader) group(raw []byte, line int) (*model.SourcedGroup, error) {
 	if uerr != nil && len(w.probs) == 0 {
 		sg.Errors = append(sg.Errors, model.Error{ErrorType: model.ErrParameterInvalid, Parameter: model.PathGroup,
 			Message: fmt.Sprintf("The group could not be read: %v.", uerr), Source: &model.Source{File: r.file, Line: line}})
+	}
+	if n := countMembers(&req.Group); r.limits.MaxGroupMembers > 0 && n > r.limits.MaxGroupMembers {
+		sg.Errors = append(sg.Errors, r.tooManyMembers(n, line))
 	}
 	model.SortErrors(sg.Errors)
 	return sg, nil

@@ -99,6 +99,7 @@ func (c *checker) sftp(path string, s *SFTP) {
 		c.hostKey(fmt.Sprintf("%s.host_keys[%d]", path, i), k)
 	}
 	c.positive(path+".timeout", s.Timeout)
+	c.algorithms(path+".algorithms", s.Algorithms)
 }
 
 func (c *checker) hostKey(path, key string) {

@@ -130,6 +130,8 @@ type SFTP struct {
 	Dir      string   `yaml:"dir"`
 	// Timeout bounds every operation (default 30s).
 	Timeout Duration `yaml:"timeout"`
+	// Algorithms widens Go's defaults for an old server.
+	Algorithms *SSHAlgorithms `yaml:"algorithms"`
 }
 
 // Secret is a string that never prints.

@@ -160,6 +160,7 @@ func prepareSFTP(cfg config.SFTP, tune tuning) (*SFTP, error) {
 		deadline: fmt.Errorf("no answer from the server within %s: %w", timeout, context.DeadlineExceeded),
 		sem:      make(chan struct{}, 1),
 	}
+	widen(s.ssh, cfg.Algorithms)
 	if path.IsAbs(cfg.Dir) {
 		s.root = strings.TrimSuffix(path.Clean(cfg.Dir), "/")
 	}

@@ -67,7 +67,7 @@ func (s *SFTP) dial(ctx context.Context) (*conn, error) {
 		if ctx.Err() != nil {
 			return nil, context.Cause(ctx)
 		}
-		return nil, err
+		return nil, negotiationError(err)
 	}
 	client := ssh.NewClient(sshConn, chans, reqs)
 	sc, err := sftp.NewClient(client)

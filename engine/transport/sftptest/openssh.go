@@ -27,6 +27,13 @@ const SSHD = "/usr/sbin/sshd"
 // run cannot pass without it.
 func StartOpenSSH(t testing.TB, root string) *Server {
 	t.Helper()
+	return StartOpenSSHWith(t, root)
+}
+
+// StartOpenSSHWith is StartOpenSSH with extra sshd_config lines, such as
+// "KexAlgorithms diffie-hellman-group-exchange-sha1" for an old server.
+func StartOpenSSHWith(t testing.TB, root string, extra ...string) *Server {
+	t.Helper()
 	if _, err := os.Stat(SSHD); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("sftptest: %s is required in CI (apt-get install openssh-server): %v", SSHD, err)
@@ -65,7 +72,7 @@ func StartOpenSSH(t testing.TB, root string) *Server {
 			t.Fatalf("sftptest: finding a free port: %v", err)
 		}
 		conf := filepath.Join(dir, "sshd_config")
-		if err := os.WriteFile(conf, []byte(sshdConfig(port, s.HostKey.Path, s.authorizedFile, dir)), 0o600); err != nil {
+		if err := os.WriteFile(conf, []byte(sshdConfig(port, s.HostKey.Path, s.authorizedFile, dir, extra)), 0o600); err != nil {
 			t.Fatalf("sftptest: writing sshd_config: %v", err)
 		}
 		stop, err := runSSHD(conf, port)
@@ -83,7 +90,7 @@ func StartOpenSSH(t testing.TB, root string) *Server {
 	return nil
 }
 
-func sshdConfig(port int, hostKey, authorized, dir string) string {
+func sshdConfig(port int, hostKey, authorized, dir string, extra []string) string {
 	lines := []string{
 		fmt.Sprintf("Port %d", port),
 		"ListenAddress 127.0.0.1",
@@ -102,6 +109,7 @@ func sshdConfig(port int, hostKey, authorized, dir string) string {
 		"LogLevel ERROR",
 		"Subsystem sftp internal-sftp",
 	}
+	lines = append(lines, extra...)
 	return strings.Join(lines, "\n") + "\n"
 }
 

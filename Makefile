@@ -6,7 +6,7 @@ PKGS    := ./...
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
 
-.PHONY: build run test bench lint soak clean
+.PHONY: build run keys test bench lint soak clean
 
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION) -X main.commit=$(COMMIT)" -o $(BIN) ./cmd/onboard
@@ -15,7 +15,7 @@ build:
 # var/, the sample census dropped in the example partner's inbound folder and
 # the carrier simulator answering the example carrier, so the sample flows
 # pending → submitted → synced. Ctrl-C stops both.
-run: build
+run: build keys
 	@mkdir -p var/partners/acme/inbound var/partners/acme/outbound \
 		var/carriers/bluecross/inbox var/carriers/bluecross/acks var/reports
 	@cp testdata/census-small.csv var/partners/acme/inbound/census-small.csv
@@ -24,6 +24,14 @@ run: build
 	$(BIN) carrier-sim -inbox var/carriers/bluecross/inbox -acks var/carriers/bluecross/acks -watch & sim=$$!; \
 	trap 'kill $$sim 2>/dev/null; wait $$sim 2>/dev/null' EXIT INT TERM; \
 	$(BIN) run -config $(CONFIG)
+
+# keys: the API keys config.example.yaml names, made once under var/keys
+# (mode 0600, never committed); an existing key is kept.
+keys:
+	@mkdir -p var/keys && chmod 700 var/keys
+	@for k in acme portfolio; do f=var/keys/$$k.api-key; \
+		if [ ! -s $$f ]; then (umask 077; head -c 32 /dev/urandom | base64 | tr -d '/+=\n' > $$f); \
+		echo "onboard: made the API key $$f"; fi; done
 
 test:
 	$(GO) vet $(PKGS)

@@ -36,6 +36,7 @@ func problemsOf(t *testing.T, path string, env map[string]string) Problems {
 }
 
 func TestLoadExample(t *testing.T) {
+	exampleKeys(t, "../..")
 	cfg, err := Load("../../config.example.yaml")
 	if err != nil {
 		t.Fatalf("config.example.yaml does not load:\n%v", err)

@@ -19,6 +19,7 @@ import (
 // census-standard mapping, validation against the example carrier, and
 // locating the errors, as engine/intake does for every group.
 func BenchmarkIntakeRead100k(b *testing.B) {
+	exampleKeys(b, filepath.Join("..", "..", ".."))
 	cfg, err := config.Load(filepath.Join("..", "..", "..", "config.example.yaml"))
 	if err != nil {
 		b.Fatalf("loading config.example.yaml: %v", err)

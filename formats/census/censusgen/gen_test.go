@@ -20,6 +20,7 @@ import (
 // census must be valid for its partner acme and carrier bluecross.
 func exampleConfig(t *testing.T) (*config.Partner, *config.Carrier) {
 	t.Helper()
+	exampleKeys(t, filepath.Join("..", "..", ".."))
 	cfg, err := config.Load(filepath.Join("..", "..", "..", "config.example.yaml"))
 	if err != nil {
 		t.Fatalf("loading config.example.yaml: %v", err)

@@ -30,7 +30,7 @@ func groupJSON(ext string, subscribers int) []byte {
 			"social_security_number": fmt.Sprintf("%03d%02d%04d", 100+i%800, 10+i%80, 1000+i),
 			"residential_address":    m{"address_line_1": "1 Main St", "city": "Tallahassee", "state": "FL", "zip": "32301"},
 			"employment_details":     m{"start_date": "2020-01-01", "status": "full_time"},
-			"enrollments": []m{{"product_line": "medical", "plan_id": "BC-PPO-500", "coverage_level": "employee_spouse", "start_date": start}},
+			"enrollments":            []m{{"product_line": "medical", "plan_id": "BC-PPO-500", "coverage_level": "employee_spouse", "start_date": start}},
 			"dependents": []m{{"external_identifier": id + "-S", "first_name": "Bo", "last_name": fmt.Sprintf("Lee%d", i),
 				"birth_date": "1981-03-04", "gender": "male", "subscriber_relationship": "spouse", "product_lines": []string{"medical"}}},
 		})

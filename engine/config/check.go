@@ -153,6 +153,7 @@ func (c *checker) carrier(path string, cr *Carrier, seen map[string]string) {
 	c.positive(path+".ack_timeout", cr.AckTimeout)
 	c.pgp(path+".pgp", cr.PGP)
 	c.oneOf(path+".synced_on", cr.SyncedOn, SyncedOnResult, SyncedOn999)
+	c.enrollmentPolicy(path, cr)
 	if cr.IsX12() {
 		c.x12(path+".x12", cr)
 	}

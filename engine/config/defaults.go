@@ -82,6 +82,13 @@ func (c *checker) defaults() {
 		or(&cr.Acks.Schedule, DefaultAcksSchedule)
 		c.orDuration(&cr.AckTimeout, fmt.Sprintf("carriers[%d].ack_timeout", i), DefaultAckTimeout)
 		or(&cr.SyncedOn, DefaultSyncedOn)
+		or(&cr.TerminationPolicy, TerminateEndOfMonth)
+		or(&cr.FullTerminations, FullTerminationsExplicit)
+		or(&cr.FullPurpose, FullPurposeReplace)
+		if !c.given(fmt.Sprintf("carriers[%d].max_retro_days", i)) {
+			cr.MaxRetroDays = DefaultMaxRetroDays
+		}
+		c.orDuration(&cr.NewHireWindow, fmt.Sprintf("carriers[%d].new_hire_window", i), DefaultNewHireWindow)
 		c.folderDefaults(&cr.Inbox, fmt.Sprintf("carriers[%d].inbox", i))
 		c.folderDefaults(&cr.Acks.Folder, fmt.Sprintf("carriers[%d].acks", i))
 		x := &cr.X12

@@ -3,6 +3,8 @@ package config
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/goccy/go-yaml"
@@ -12,8 +14,14 @@ import (
 var errDuration = errors.New(`must be a duration such as "30s", "5m" or "48h"`)
 
 // UnmarshalText parses a duration written as Go does: "30s", "5m", "48h",
-// "1h30m".
+// "1h30m", or a whole number of days: "90d".
 func (d *Duration) UnmarshalText(b []byte) error {
+	if n, ok := strings.CutSuffix(string(b), "d"); ok {
+		if days, err := strconv.Atoi(n); err == nil && days >= 0 && days < 1<<20 {
+			*d = Duration(time.Duration(days) * 24 * time.Hour)
+			return nil
+		}
+	}
 	v, err := time.ParseDuration(string(b))
 	if err != nil {
 		return fmt.Errorf("parsing duration %q: %w", b, errDuration)

@@ -165,6 +165,24 @@ type Carrier struct {
 	ResultColumns map[string]string `yaml:"result_columns"`
 	// PGP encrypts the carrier's files and decrypts its acknowledgements.
 	PGP *PGP `yaml:"pgp"`
+	// TerminationPolicy dates the end of a member a full census drops, and
+	// of a product line a partner drops: end_of_month (the default),
+	// file_date or day_before_next_start (DESIGN.md §4).
+	TerminationPolicy string `yaml:"termination_policy"`
+	// MaxRetroDays is how far in the past a change may take effect
+	// (default 60); an older one is rejected at intake.
+	MaxRetroDays int `yaml:"max_retro_days"`
+	// NewHireWindow is how soon after the hire date coverage must start
+	// for a new employee to be a new hire (default 90d).
+	NewHireWindow Duration `yaml:"new_hire_window"`
+	// OpenEnrollment is the carrier's open enrollment window; nil: none.
+	OpenEnrollment *OpenEnrollment `yaml:"open_enrollment"`
+	// FullTerminations: explicit (the default: a full file carries a 024
+	// for each member ended since the last one) or omission.
+	FullTerminations string `yaml:"full_terminations"`
+	// FullPurpose: replace (the default, BGN08 RX) or verify (BGN08 4,
+	// 030 only).
+	FullPurpose string `yaml:"full_purpose"`
 
 	// Validator is the carrier's catalog and compiled rules, built by Load.
 	Validator *validate.Carrier `yaml:"-"`
@@ -178,6 +196,26 @@ const (
 	ModeChange = "change"
 	ModeFull   = "full"
 )
+
+// Termination policies, full-mode terminations and purposes.
+const (
+	TerminateEndOfMonth         = "end_of_month"
+	TerminateFileDate           = "file_date"
+	TerminateDayBeforeNextStart = "day_before_next_start"
+	FullTerminationsExplicit    = "explicit"
+	FullTerminationsOmission    = "omission"
+	FullPurposeReplace          = "replace"
+	FullPurposeVerify           = "verify"
+)
+
+// OpenEnrollment is a carrier's yearly open enrollment window: files dated
+// From to To (MM-DD, inclusive) carry elections effective on Effective
+// (MM-DD, the next one after the file's date).
+type OpenEnrollment struct {
+	From      string `yaml:"from"`
+	To        string `yaml:"to"`
+	Effective string `yaml:"effective"`
+}
 
 // IsX12 reports whether the carrier receives X12 834 files.
 func (c *Carrier) IsX12() bool { return c.Format == FormatX12 }

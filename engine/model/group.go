@@ -65,6 +65,9 @@ type Subscriber struct {
 	Status                     Status             `json:"status,omitempty" expr:"status"`
 	StatusDatetime             *time.Time         `json:"status_datetime,omitempty" expr:"status_datetime"`
 	Errors                     []Error            `json:"errors,omitempty" expr:"errors"`
+	// QualifyingLifeEvents are the events the partner sent with this
+	// version of the family (Ideon's qualifying_life_events).
+	QualifyingLifeEvents []QualifyingLifeEvent `json:"qualifying_life_events,omitempty" expr:"qualifying_life_events"`
 }
 
 // EmploymentDetails describes a subscriber's employment.
@@ -74,6 +77,9 @@ type EmploymentDetails struct {
 	// AnnualEarnings is in cents.
 	AnnualEarnings int64   `json:"annual_earnings,omitempty" expr:"annual_earnings"`
 	HoursPerWeek   float64 `json:"hours_per_week,omitempty" expr:"hours_per_week"`
+	// CobraEvent is the COBRA qualifying event (CobraEvents) of a member
+	// whose Status is cobra.
+	CobraEvent string `json:"cobra_event,omitempty" expr:"cobra_event"`
 }
 
 // Dependent is a spouse, child or partner covered through a subscriber.

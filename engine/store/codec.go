@@ -35,8 +35,13 @@ package store
 //	Subscriber  ID, ExternalIdentifier, LocationExternalIdentifier, FirstName,
 //	            MiddleName, LastName, SocialSecurityNumber, BirthDate, Gender,
 //	            *ResidentialAddress, *EmploymentDetails, []Enrollments,
-//	            []Dependents, Status, *StatusDatetime, []Errors
-//	EmploymentDetails  StartDate, Status, AnnualEarnings, HoursPerWeek
+//	            []Dependents, Status, *StatusDatetime, []Errors,
+//	            []QualifyingLifeEvents (format 2)
+//	EmploymentDetails  StartDate, Status, AnnualEarnings, HoursPerWeek,
+//	            CobraEvent (format 2)
+//	QualifyingLifeEvent  ID, ExternalIdentifier, Subscriber, Type, EventDate,
+//	            EffectiveDate, []Members, []ProductLines, Source, Status,
+//	            *StatusDatetime, []Errors
 //	Enrollment  ProductLine, PlanID, CoverageLevel, StartDate, EndDate
 //	Dependent   ID, ExternalIdentifier, FirstName, MiddleName, LastName,
 //	            BirthDate, Gender, SocialSecurityNumber,
@@ -47,7 +52,8 @@ package store
 // Adding a field to the model means adding it here, in the encoder and in
 // the decoder; TestVersionCodecCompleteness fails until all three agree.
 // Changing the order or meaning of a field needs a new versionFormat (the
-// decoder keeps reading the old ones).
+// decoder keeps reading the old ones). Format 1 is format 2 without the
+// fields marked (format 2).
 
 import (
 	"encoding/binary"
@@ -64,8 +70,10 @@ const (
 	// versionMagic starts every binary version. It is neither ASCII nor a
 	// UTF-8 lead byte, so no JSON (or any text) document can start with it.
 	versionMagic = 0xB1
-	// versionFormat is the layout written by AppendVersion.
-	versionFormat = 1
+	// versionFormat is the layout written by AppendVersion; the decoder
+	// also reads versionFormat1.
+	versionFormat  = 2
+	versionFormat1 = 1
 	// maxZoneOffset bounds a decoded zone offset (seconds east of UTC); real
 	// offsets stay within ±15 hours.
 	maxZoneOffset = 24 * 60 * 60
@@ -223,6 +231,9 @@ func (e versionEncoder) subscriber(b []byte, s *model.Subscriber) []byte {
 		b = e.str(b, d.Status)
 		b = e.varint(b, d.AnnualEarnings)
 		b = e.float(b, d.HoursPerWeek)
+		if !e.content {
+			b = e.str(b, d.CobraEvent)
+		}
 	}
 	b = e.uvarint(b, uint64(len(s.Enrollments)))
 	for i := range s.Enrollments {
@@ -240,11 +251,52 @@ func (e versionEncoder) subscriber(b []byte, s *model.Subscriber) []byte {
 	if e.content {
 		b = e.str(b, "")
 		b = e.time(b, nil)
+		b = e.errorList(b, nil)
+		// The fields format 2 added come last and only when set, so a
+		// subscriber without them hashes as it did under format 1 (the
+		// hashes stored with earlier versions stay valid).
+		cobra := ""
+		if s.EmploymentDetails != nil {
+			cobra = s.EmploymentDetails.CobraEvent
+		}
+		if cobra == "" && len(s.QualifyingLifeEvents) == 0 {
+			return b
+		}
+		b = e.str(b, cobra)
+	} else {
+		b = e.str(b, string(s.Status))
+		b = e.time(b, s.StatusDatetime)
+		b = e.errorList(b, s.Errors)
+	}
+	b = e.uvarint(b, uint64(len(s.QualifyingLifeEvents)))
+	for i := range s.QualifyingLifeEvents {
+		b = e.event(b, &s.QualifyingLifeEvents[i])
+	}
+	return b
+}
+
+func (e versionEncoder) event(b []byte, q *model.QualifyingLifeEvent) []byte {
+	b = e.str(b, e.id(q.ID))
+	b = e.str(b, q.ExternalIdentifier)
+	b = e.str(b, q.Subscriber)
+	b = e.str(b, q.Type)
+	b = e.str(b, q.EventDate)
+	b = e.str(b, q.EffectiveDate)
+	for _, list := range [][]string{q.Members, q.ProductLines} {
+		b = e.uvarint(b, uint64(len(list)))
+		for _, v := range list {
+			b = e.str(b, v)
+		}
+	}
+	b = e.str(b, q.Source)
+	if e.content {
+		b = e.str(b, "")
+		b = e.time(b, nil)
 		return e.errorList(b, nil)
 	}
-	b = e.str(b, string(s.Status))
-	b = e.time(b, s.StatusDatetime)
-	return e.errorList(b, s.Errors)
+	b = e.str(b, string(q.Status))
+	b = e.time(b, q.StatusDatetime)
+	return e.errorList(b, q.Errors)
 }
 
 func (e versionEncoder) dependent(b []byte, d *model.Dependent) []byte {

@@ -18,13 +18,16 @@ import (
 // data cannot make the decoder allocate more than a small multiple of its
 // own size.
 var (
-	minLocationLen   = len(versionEncoder{}.location(nil, &model.Location{}))
-	minSubscriberLen = len(versionEncoder{}.subscriber(nil, &model.Subscriber{}))
+	minLocationLen = len(versionEncoder{}.location(nil, &model.Location{}))
+	// Format 1 items are a byte shorter than format 2's: the minimums are
+	// format 1's, which bound both.
+	minSubscriberLen = len(versionEncoder{}.subscriber(nil, &model.Subscriber{})) - 1
+	minEventLen      = len(versionEncoder{}.event(nil, &model.QualifyingLifeEvent{}))
 	minDependentLen  = len(versionEncoder{}.dependent(nil, &model.Dependent{}))
 	minEnrollmentLen = len(versionEncoder{}.subscriber(nil, &model.Subscriber{Enrollments: make([]model.Enrollment, 1)})) - minSubscriberLen
 	minErrorLen      = len(versionEncoder{}.errorList(nil, make([]model.Error, 1))) - 1
 	minAddressLen    = len(versionEncoder{}.address(nil, &model.Address{}))
-	minEmploymentLen = len(versionEncoder{}.subscriber(nil, &model.Subscriber{EmploymentDetails: &model.EmploymentDetails{}})) - minSubscriberLen
+	minEmploymentLen = len(versionEncoder{}.subscriber(nil, &model.Subscriber{EmploymentDetails: &model.EmploymentDetails{}})) - minSubscriberLen - 2
 )
 
 // DecodeVersion decodes a stored version: AppendVersion's binary form, or
@@ -52,10 +55,10 @@ func DecodeVersion(data []byte) (*model.Group, error) {
 	if len(data) < 2 {
 		return nil, fmt.Errorf("decoding group version: %w", errVersionTruncated)
 	}
-	if data[1] != versionFormat {
+	if data[1] != versionFormat && data[1] != versionFormat1 {
 		return nil, fmt.Errorf("decoding group version: %w: unknown format %d", errVersionCorrupt, data[1])
 	}
-	d := versionDecoder{s: string(data), off: 2}
+	d := versionDecoder{s: string(data), off: 2, format: data[1]}
 	g := new(model.Group)
 	d.group(g)
 	if d.err == nil && d.off != len(d.s) {
@@ -72,6 +75,7 @@ func DecodeVersion(data []byte) (*model.Group, error) {
 // The first error sticks: later reads return zero values and slices stop
 // growing, and DecodeVersion reports the error once.
 type versionDecoder struct {
+	format byte // versionFormat or versionFormat1
 	s      string
 	off    int
 	err    error
@@ -303,6 +307,9 @@ func (d *versionDecoder) subscriber(s *model.Subscriber) {
 		e.Status = d.str()
 		e.AnnualEarnings = d.varint()
 		e.HoursPerWeek = d.float()
+		if d.format >= 2 {
+			e.CobraEvent = d.str()
+		}
 		s.EmploymentDetails = e
 	}
 	if n := d.count(minEnrollmentLen); n > 0 {
@@ -326,6 +333,36 @@ func (d *versionDecoder) subscriber(s *model.Subscriber) {
 	s.Status = model.Status(d.str())
 	s.StatusDatetime = d.time()
 	s.Errors = d.errorList()
+	if d.format < 2 {
+		return
+	}
+	if n := d.count(minEventLen); n > 0 {
+		s.QualifyingLifeEvents = make([]model.QualifyingLifeEvent, n)
+		for i := 0; i < n && d.err == nil; i++ {
+			d.event(&s.QualifyingLifeEvents[i])
+		}
+	}
+}
+
+func (d *versionDecoder) event(q *model.QualifyingLifeEvent) {
+	q.ID = d.str()
+	q.ExternalIdentifier = d.str()
+	q.Subscriber = d.str()
+	q.Type = d.str()
+	q.EventDate = d.str()
+	q.EffectiveDate = d.str()
+	for _, list := range []*[]string{&q.Members, &q.ProductLines} {
+		if n := d.count(1); n > 0 {
+			*list = make([]string, n)
+			for i := range *list {
+				(*list)[i] = d.str()
+			}
+		}
+	}
+	q.Source = d.str()
+	q.Status = model.Status(d.str())
+	q.StatusDatetime = d.time()
+	q.Errors = d.errorList()
 }
 
 func (d *versionDecoder) dependent(p *model.Dependent) {

@@ -85,7 +85,7 @@ func BenchmarkChanges500(b *testing.B) {
 	base, cur := changed500()
 	b.ReportAllocs()
 	for b.Loop() {
-		if gc := Changes(base, cur, false, "2027-03-15"); len(gc.Members) == 0 {
+		if gc := Changes(base, cur, Policy{Today: "2027-03-15"}); len(gc.Members) == 0 {
 			b.Fatal("no changes")
 		}
 	}
@@ -106,7 +106,7 @@ func BenchmarkRenderGroup500(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		ms, err := r.group(Changes(nil, g, false, "2027-03-15"), 1)
+		ms, err := r.group(Changes(nil, g, Policy{Today: "2027-03-15"}), 1)
 		if err != nil || len(ms) != 500 {
 			b.Fatalf("%d members: %v", len(ms), err)
 		}

@@ -1,6 +1,8 @@
 package transmit
 
 import (
+	"time"
+
 	"context"
 	"fmt"
 	"os"
@@ -160,7 +162,7 @@ func (t *Transmitter) recover(ctx context.Context, inbox transport.Folder, rec *
 	full := rec.Mode == config.ModeFull
 	for i := range groups {
 		tg := &groups[i]
-		gc, err := changesOf(ctx, t.store, tg.GroupID, tg.BaseVersion, tg.Version, full, rec.CreatedAt)
+		gc, err := changesOf(ctx, t.store, tg.GroupID, tg.BaseVersion, tg.Version, PolicyFor(t.carrier, full, rec.CreatedAt.UTC().Format(time.DateOnly)))
 		if err != nil {
 			return Delivery{}, err
 		}

@@ -13,21 +13,23 @@ import (
 // group was never sent), to cur. It returns no members when no member
 // changed in a way the carrier sees, whatever else changed in the group.
 //
-// In change mode every member whose coverage or data changed is sent once
-// per kind of change: added product lines (add), changed plans, levels,
-// dates or member data (change), ended product lines (terminate, with the
-// end date). In full mode a group with any member change is sent whole:
-// (full true) every member with active coverage as an audit of its active
-// lines, and the terminations the change brings, so the carrier learns the
-// end dates and a group whose last member left still has a member loop.
+// Each member appears at most once (DESIGN.md §7). Its maintenance is add
+// when it is new to the carrier, terminate only when every coverage it had
+// ends, change otherwise; its coverages say what happened line by line:
+// added (with the start), ended (with the end, never before the start: a
+// coverage that never began is cancelled on its start date), a plan change
+// (the old plan ends the day before the new one starts), a level or date
+// change (with the date it takes effect). A member whose data alone
+// changed is a change without coverages. Each change carries the
+// qualifying life event onboard infers for the member's family and the
+// date it takes effect (see doc.go).
 //
-// today is the end date of coverage that disappeared from the data without
-// one (a product line or member no longer listed); the stage passes the
-// transmission's date, so the result is a function of the recorded
-// transmission alone.
-func Changes(base, cur *model.Group, full bool, today string) model.GroupChanges {
+// In full mode a group with any member change is sent whole: every member
+// with active coverage as an audit of its active lines, plus (unless the
+// policy verifies or omits them) the members whose coverage all ended.
+func Changes(base, cur *model.Group, p Policy) model.GroupChanges {
 	gc := model.GroupChanges{Group: cur}
-	if base == nil || full {
+	if base == nil || p.Full {
 		// Every member of cur is sent (or audited): room for them all.
 		n := len(cur.Subscribers)
 		for i := range cur.Subscribers {
@@ -36,21 +38,22 @@ func Changes(base, cur *model.Group, full bool, today string) model.GroupChanges
 		gc.Members = make([]model.MemberChange, 0, n)
 	}
 	changed := false
-	w := &walker{today: today, visit: func(s *model.Subscriber, d *model.Dependent, diff []model.MemberChange, cov coverage) {
-		if len(diff) > 0 {
+	w := &walker{p: p, initial: base == nil, visit: func(r *memberResult) {
+		if r.changed {
 			changed = true
 		}
-		if !full {
-			gc.Members = append(gc.Members, diff...)
+		if !p.Full {
+			if r.changed {
+				gc.Members = append(gc.Members, r.mc)
+			}
 			return
 		}
-		if active := cov.active(); len(active) > 0 {
-			gc.Members = append(gc.Members, model.MemberChange{Maintenance: model.MaintAudit, Subscriber: s, Dependent: d, ProductLines: active})
+		if len(r.active) > 0 {
+			gc.Members = append(gc.Members, r.audit())
+			return
 		}
-		for _, mc := range diff {
-			if mc.Maintenance == model.MaintTerminate {
-				gc.Members = append(gc.Members, mc)
-			}
+		if r.changed && r.mc.Maintenance == model.MaintTerminate && !p.Verify && !p.OmitTerminations {
+			gc.Members = append(gc.Members, r.mc)
 		}
 	}}
 	w.members(base, cur)
@@ -61,17 +64,18 @@ func Changes(base, cur *model.Group, full bool, today string) model.GroupChanges
 }
 
 // walker walks the members of two versions of a group (walker.members)
-// and calls visit for every member, with the member's changes since base
-// and its coverage in cur. Its scratch memory is reused from member to
-// member, so a walk allocates little more than the changes it returns.
+// and calls visit for every member, with the member's change since base
+// and its active coverage in cur. Its scratch memory is reused from member
+// to member, so a walk allocates little more than the changes it returns.
 type walker struct {
-	today string
-	visit func(s *model.Subscriber, d *model.Dependent, diff []model.MemberChange, cov coverage)
+	p       Policy
+	initial bool // base is nil: the group's first delivery
+	visit   func(r *memberResult)
 
 	bcov, ccov, bdc, dc coverage // scratch coverages of the member in hand
-	decided             []decision
-	out                 []model.MemberChange
-	arena               []string // ProductLines of the changes returned
+	fam                 []memberResult
+	arena               []string               // ProductLines of the changes returned
+	covArena            []model.CoverageChange // Coverages of the changes returned
 
 	// Scratch copies for sameSubscriberData and sameDependentData: compared
 	// through pointers, reflect.DeepEqual allocates no copy per member.
@@ -106,62 +110,69 @@ func (w *walker) members(base, cur *model.Group) {
 	for i := range base.Subscribers {
 		b := &base.Subscribers[i]
 		if !inCur[idx[b.ExternalIdentifier]] {
-			// No longer listed at all: every open coverage ends today.
-			w.subscriber(b, ended(b, w.today))
+			// No longer listed at all: every open coverage ends.
+			w.subscriber(b, ended(b, w.p.termination()))
 		}
 	}
 }
 
 // subscriber visits a subscriber (b is its base version, or nil) and its
-// dependents.
+// dependents: a family, whose changes share one inferred event.
 func (w *walker) subscriber(b, s *model.Subscriber) {
-	today := w.today
+	end := w.p.termination()
+	w.fam = w.fam[:0]
 	w.bcov = w.bcov[:0]
 	if b != nil {
 		w.bcov = subscriberCoverage(w.bcov, b)
 	}
 	w.ccov = subscriberCoverage(w.ccov[:0], s)
-	// A product line the new version dropped without an end date ends
-	// today; the writer gets the enrollment back, ended, so it can say
-	// which plan ends.
+	// A product line the new version dropped without an end date ends on
+	// the policy's date; the writer gets the enrollment back, ended, so it
+	// can say which plan ends.
 	if dropped := droppedLines(w.bcov, w.ccov); len(dropped) > 0 {
-		s = withEnded(s, b, dropped, today)
+		s = withEnded(s, b, dropped, end)
 		w.ccov = subscriberCoverage(w.ccov[:0], s)
 	}
 	sameData := b != nil && w.sameSubscriberData(b, s)
-	w.visit(s, nil, w.memberChanges(s, nil, w.bcov, w.ccov, sameData), w.ccov)
+	w.fam = append(w.fam, w.memberChange(s, nil, b != nil, w.bcov, w.ccov, sameData))
 
 	var bdeps []model.Dependent
 	if b != nil {
 		bdeps = b.Dependents
 	}
 	find := dependentFinder(bdeps)
+	listed := dependentFinder(s.Dependents)
 	for i := range s.Dependents {
 		d := &s.Dependents[i]
+		if listed(d.ExternalIdentifier) != d {
+			continue // listed twice (validation refuses it): the last one counts, once
+		}
 		bd := find(d.ExternalIdentifier)
 		w.bdc = w.bdc[:0]
 		if bd != nil {
 			w.bdc = dependentCoverage(w.bdc, b, bd)
 		}
 		w.dc = dependentCoverage(w.dc[:0], s, d)
-		w.visit(s, d, w.memberChanges(s, d, w.bdc, w.dc, bd != nil && w.sameDependentData(bd, d)), w.dc)
+		w.fam = append(w.fam, w.memberChange(s, d, bd != nil, w.bdc, w.dc, bd != nil && w.sameDependentData(bd, d)))
 	}
-	if b == nil {
-		return
+	if b != nil {
+		for i := range b.Dependents {
+			bd := &b.Dependents[i]
+			if listed(bd.ExternalIdentifier) != nil || find(bd.ExternalIdentifier) != bd {
+				continue
+			}
+			d := *bd
+			if d.EndDate == "" {
+				d.EndDate = end
+			}
+			w.bdc = dependentCoverage(w.bdc[:0], b, bd)
+			w.dc = dependentCoverage(w.dc[:0], s, &d)
+			w.fam = append(w.fam, w.memberChange(s, &d, true, w.bdc, w.dc, true))
+		}
 	}
-	listed := dependentFinder(s.Dependents)
-	for i := range b.Dependents {
-		bd := &b.Dependents[i]
-		if listed(bd.ExternalIdentifier) != nil {
-			continue
-		}
-		d := *bd
-		if d.EndDate == "" {
-			d.EndDate = today
-		}
-		w.bdc = dependentCoverage(w.bdc[:0], b, bd)
-		w.dc = dependentCoverage(w.dc[:0], s, &d)
-		w.visit(s, &d, w.memberChanges(s, &d, w.bdc, w.dc, true), w.dc)
+	w.familyEvent()
+	for i := range w.fam {
+		w.visit(&w.fam[i])
 	}
 }
 
@@ -237,7 +248,9 @@ func subscriberCoverage(c coverage, s *model.Subscriber) coverage {
 	return c.sorted()
 }
 
-// dependentCoverage appends a dependent's coverage to c (empty).
+// dependentCoverage appends a dependent's coverage to c (empty): its
+// subscriber's enrollments in the lines it is covered under, with its own
+// dates.
 func dependentCoverage(c coverage, s *model.Subscriber, d *model.Dependent) coverage {
 	for _, pl := range d.ProductLines {
 		for _, e := range s.Enrollments {
@@ -247,6 +260,15 @@ func dependentCoverage(c coverage, s *model.Subscriber, d *model.Dependent) cove
 			if d.EndDate != "" && (e.EndDate == "" || d.EndDate < e.EndDate) {
 				e.EndDate = d.EndDate
 			}
+			// Nobody is covered before birth: a newborn's coverage starts
+			// on its birth date (DESIGN.md §4).
+			if b := d.BirthDate; len(b) == 10 && b > e.StartDate {
+				e.StartDate = b
+			}
+			// HD05 describes the subscriber's contract: a dependent's
+			// coverage has no level of its own, so a level change is not
+			// a change of the dependent.
+			e.CoverageLevel = ""
 			c = c.set(pl, e)
 		}
 	}
@@ -318,114 +340,6 @@ func ended(s *model.Subscriber, date string) *model.Subscriber {
 		}
 	}
 	return &c
-}
-
-// memberChanges compares a member's coverage line by line and groups the
-// lines by what happens to them: add, change, terminate (by end date).
-// When the member's data changed (name, address, ...), every line that
-// stays open is a change, so the carrier applies the new data; a member
-// without coverage open before and after is not sent for a data change.
-//
-// The changes returned are w's scratch, valid until the next call (visit
-// copies them); their ProductLines are carved from w's arena and stay.
-func (w *walker) memberChanges(s *model.Subscriber, d *model.Dependent, base, cur coverage, sameData bool) []model.MemberChange {
-	today := w.today
-	// What happens to each line, in canonical order: both coverages are
-	// in that order, so their union is walked as a merge.
-	w.decided = w.decided[:0]
-	decide := func(m model.Maintenance, pl, end string) {
-		w.decided = append(w.decided, decision{m, pl, end})
-	}
-	for i, j := 0, 0; i < len(base) || j < len(cur); {
-		var pl string
-		var b, c model.Enrollment
-		var inBase, inCur bool
-		switch {
-		case j == len(cur) || i < len(base) && compareLines(base[i].line, cur[j].line) < 0:
-			pl, b, inBase = base[i].line, base[i].e, true
-			i++
-		case i == len(base) || compareLines(base[i].line, cur[j].line) > 0:
-			pl, c, inCur = cur[j].line, cur[j].e, true
-			j++
-		default: // the same line
-			pl, b, c, inBase, inCur = base[i].line, base[i].e, cur[j].e, true, true
-			i++
-			j++
-		}
-		wasActive, isActive := inBase && b.EndDate == "", inCur && c.EndDate == ""
-		switch {
-		case !wasActive && isActive:
-			decide(model.MaintAdd, pl, "") // new, or reinstated
-		case wasActive && !inCur:
-			decide(model.MaintTerminate, pl, today) // no longer listed
-		case wasActive && !isActive:
-			decide(model.MaintTerminate, pl, c.EndDate)
-		case wasActive && isActive && (b != c || !sameData):
-			decide(model.MaintChange, pl, "")
-		case inBase && inCur && !wasActive && !isActive && b.EndDate != c.EndDate:
-			decide(model.MaintTerminate, pl, c.EndDate) // a corrected end date
-		}
-	}
-	// One change per maintenance and end date, in the order first seen,
-	// with its lines in canonical order.
-	w.out = w.out[:0]
-	for i, dec := range w.decided {
-		n, first := 0, true
-		for j, o := range w.decided {
-			if o.m == dec.m && o.end == dec.end {
-				if j < i {
-					first = false
-					break
-				}
-				n++
-			}
-		}
-		if !first {
-			continue
-		}
-		pls := w.carve(n)
-		for _, o := range w.decided[i:] {
-			if o.m == dec.m && o.end == dec.end {
-				pls = append(pls, o.line)
-			}
-		}
-		w.out = append(w.out, model.MemberChange{Maintenance: dec.m, Subscriber: s, Dependent: d, ProductLines: pls, EndDate: dec.end})
-	}
-	if len(w.out) > 1 {
-		slices.SortStableFunc(w.out, func(a, b model.MemberChange) int {
-			return cmp.Or(cmp.Compare(maintenanceRank(a.Maintenance), maintenanceRank(b.Maintenance)), cmp.Compare(a.EndDate, b.EndDate))
-		})
-	}
-	return w.out
-}
-
-// decision is what happens to one product line of a member.
-type decision struct {
-	m         model.Maintenance
-	line, end string
-}
-
-// carve returns an empty slice with room for n lines from w's arena: one
-// allocation for the lines of many changes. Its capacity is exactly n, so
-// an append by a later user copies rather than overwrites a neighbour.
-func (w *walker) carve(n int) []string {
-	if cap(w.arena)-len(w.arena) < n {
-		w.arena = make([]string, 0, max(n, 512))
-	}
-	at := len(w.arena)
-	w.arena = w.arena[:at+n]
-	return w.arena[at : at : at+n]
-}
-
-// maintenanceRank orders a member's changes: adds, changes, terminations.
-func maintenanceRank(m model.Maintenance) int {
-	switch m {
-	case model.MaintChange:
-		return 1
-	case model.MaintTerminate:
-		return 2
-	}
-	return 0
 }
 
 // sameSubscriberData reports whether two versions of a subscriber hold the

@@ -56,7 +56,12 @@ func clone(t testing.TB, g *model.Group) *model.Group {
 	return &c
 }
 
-// describe renders member changes one per line: "add E1001/E1001-S medical,dental".
+// describe renders member changes one per line: the member's maintenance,
+// who, its event and effective date, then each coverage change as
+// "HD01 line plan start..end" (end only when it ends; "@date" a change's
+// effective date):
+//
+//	change E1002 plan_change 2027-04-01: 024 medical BC-HMO-250 2027-01-01..2027-03-31, 021 medical BC-PPO-500 2027-04-01..
 func describe(gc model.GroupChanges) []string {
 	var out []string
 	for _, m := range gc.Members {
@@ -64,9 +69,30 @@ func describe(gc model.GroupChanges) []string {
 		if m.Dependent != nil {
 			who += "/" + m.Dependent.ExternalIdentifier
 		}
-		s := fmt.Sprintf("%s %s %s", m.Maintenance, who, strings.Join(m.ProductLines, ","))
+		s := fmt.Sprintf("%s %s", m.Maintenance, who)
+		if m.Event != "" {
+			s += " " + m.Event
+		}
+		if m.EffectiveDate != "" {
+			s += " " + m.EffectiveDate
+		}
 		if m.EndDate != "" {
-			s += " " + m.EndDate
+			s += " ends " + m.EndDate
+		}
+		var covs []string
+		for _, c := range m.Coverages {
+			e := c.Enrollment
+			cs := fmt.Sprintf("%s %s %s %s..%s", c.Maintenance, e.ProductLine, e.PlanID, e.StartDate, e.EndDate)
+			if e.CoverageLevel != "" {
+				cs += " " + e.CoverageLevel
+			}
+			if c.EffectiveDate != "" {
+				cs += " @" + c.EffectiveDate
+			}
+			covs = append(covs, cs)
+		}
+		if len(covs) > 0 {
+			s += ": " + strings.Join(covs, ", ")
 		}
 		out = append(out, s)
 	}
@@ -93,8 +119,11 @@ func TestChanges(t *testing.T) {
 		{name: "first delivery adds every member with open coverage", base: false,
 			change: func(g G) { endAll(sub(g, "E1002"), "2027-01-31") }, // ended before it was ever sent: not sent
 			want: []string{
-				"add E1001 medical,dental,vision", "add E1001/E1001-C1 medical,dental", "add E1001/E1001-S medical,dental",
-				"add E1003 medical", "add E1003/E1003-S medical"}},
+				"add E1001 initial_enrollment 2027-01-01: add medical BC-PPO-500 2027-01-01.. family, add dental BC-DEN-STD 2027-01-01.. family, add vision BC-VIS-BASIC 2027-01-01.. employee_only",
+				"add E1001/E1001-C1 initial_enrollment 2027-01-01: add medical BC-PPO-500 2027-01-01.., add dental BC-DEN-STD 2027-01-01..",
+				"add E1001/E1001-S initial_enrollment 2027-01-01: add medical BC-PPO-500 2027-01-01.., add dental BC-DEN-STD 2027-01-01..",
+				"add E1003 initial_enrollment 2027-01-01: add medical BC-PPO-500 2027-01-01.. employee_spouse",
+				"add E1003/E1003-S initial_enrollment 2027-01-01: add medical BC-PPO-500 2027-01-01.."}},
 		{name: "no change sends nothing", base: true, change: func(g G) {}, want: nil},
 		{name: "group-level change alone sends nothing", base: true,
 			change: func(g G) { g.Employer.OrganizationName = "Gulf Coast Marine" }, want: nil},
@@ -107,7 +136,9 @@ func TestChanges(t *testing.T) {
 					SubscriberRelationship: "child", ProductLines: []string{"medical"}})
 				endAll(sub(g, "E1002"), "2027-03-31")
 			},
-			want: []string{"terminate E1002 medical,dental 2027-03-31", "add E1003/E1003-C1 medical"}},
+			want: []string{
+				"terminate E1002 termination_of_employment 2027-03-31 ends 2027-03-31: terminate medical BC-HMO-250 2027-01-01..2027-03-31 employee_only, terminate dental BC-DEN-STD 2027-01-01..2027-03-31 employee_only",
+				"add E1003/E1003-C1 2027-01-01: add medical BC-PPO-500 2027-01-01.."}},
 		{name: "the same in full mode", base: true, full: true,
 			change: func(g G) {
 				s := sub(g, "E1003")
@@ -116,18 +147,25 @@ func TestChanges(t *testing.T) {
 				endAll(sub(g, "E1002"), "2027-03-31")
 			},
 			want: []string{
-				"audit E1001 medical,dental,vision", "audit E1001/E1001-C1 medical,dental", "audit E1001/E1001-S medical,dental",
-				"terminate E1002 medical,dental 2027-03-31",
-				"audit E1003 medical", "audit E1003/E1003-S medical", "audit E1003/E1003-C1 medical"}},
+				"audit E1001: audit medical BC-PPO-500 2027-01-01.. family, audit dental BC-DEN-STD 2027-01-01.. family, audit vision BC-VIS-BASIC 2027-01-01.. employee_only",
+				"audit E1001/E1001-C1: audit medical BC-PPO-500 2027-01-01.., audit dental BC-DEN-STD 2027-01-01..",
+				"audit E1001/E1001-S: audit medical BC-PPO-500 2027-01-01.., audit dental BC-DEN-STD 2027-01-01..",
+				"terminate E1002 termination_of_employment 2027-03-31 ends 2027-03-31: terminate medical BC-HMO-250 2027-01-01..2027-03-31 employee_only, terminate dental BC-DEN-STD 2027-01-01..2027-03-31 employee_only",
+				"audit E1003: audit medical BC-PPO-500 2027-01-01.. employee_spouse",
+				"audit E1003/E1003-S: audit medical BC-PPO-500 2027-01-01..",
+				"audit E1003/E1003-C1: audit medical BC-PPO-500 2027-01-01.."}},
 		{name: "full mode without a member change sends nothing", base: true, full: true,
 			change: func(g G) { g.Employer.OrganizationName = "x" }, want: nil},
 		{name: "terminating a subscriber ends its dependents", base: true,
 			change: func(g G) { endAll(sub(g, "E1001"), "2027-04-30") },
-			want: []string{"terminate E1001 medical,dental,vision 2027-04-30",
-				"terminate E1001/E1001-C1 medical,dental 2027-04-30", "terminate E1001/E1001-S medical,dental 2027-04-30"}},
+			want: []string{
+				"terminate E1001 termination_of_employment 2027-04-30 ends 2027-04-30: terminate medical BC-PPO-500 2027-01-01..2027-04-30 family, terminate dental BC-DEN-STD 2027-01-01..2027-04-30 family, terminate vision BC-VIS-BASIC 2027-01-01..2027-04-30 employee_only",
+				"terminate E1001/E1001-C1 termination_of_employment 2027-04-30 ends 2027-04-30: terminate medical BC-PPO-500 2027-01-01..2027-04-30, terminate dental BC-DEN-STD 2027-01-01..2027-04-30",
+				"terminate E1001/E1001-S termination_of_employment 2027-04-30 ends 2027-04-30: terminate medical BC-PPO-500 2027-01-01..2027-04-30, terminate dental BC-DEN-STD 2027-01-01..2027-04-30"}},
 		{name: "a dependent's own end date", base: true,
 			change: func(g G) { sub(g, "E1001").Dependents[1].EndDate = "2027-05-31" },
-			want:   []string{"terminate E1001/E1001-S medical,dental 2027-05-31"}},
+			want: []string{
+				"terminate E1001/E1001-S divorce 2027-05-31 ends 2027-05-31: terminate medical BC-PPO-500 2027-01-01..2027-05-31, terminate dental BC-DEN-STD 2027-01-01..2027-05-31"}},
 		{name: "one line ends, one changes plan, one is added", base: true,
 			change: func(g G) {
 				s := sub(g, "E1002")
@@ -135,41 +173,53 @@ func TestChanges(t *testing.T) {
 				s.Enrollments[1].EndDate = "2027-06-30"
 				s.Enrollments = append(s.Enrollments, model.Enrollment{ProductLine: "vision", PlanID: "BC-VIS-BASIC", CoverageLevel: "employee_only", StartDate: "2027-04-01"})
 			},
-			want: []string{"add E1002 vision", "change E1002 medical", "terminate E1002 dental 2027-06-30"}},
+			want: []string{
+				"change E1002 plan_change 2027-04-01: terminate medical BC-HMO-250 2027-01-01..2027-03-31 employee_only, add medical BC-PPO-500 2027-04-01.. employee_only, terminate dental BC-DEN-STD 2027-01-01..2027-06-30 employee_only, add vision BC-VIS-BASIC 2027-04-01.. employee_only"}},
 		{name: "a plan change reaches the dependents covered under it", base: true,
 			change: func(g G) { sub(g, "E1003").Enrollments[0].PlanID = "BC-HMO-250" },
-			want:   []string{"change E1003 medical", "change E1003/E1003-S medical"}},
-		{name: "a data change is a change of every open line", base: true,
+			want: []string{
+				"change E1003 plan_change 2027-04-01: terminate medical BC-PPO-500 2027-01-01..2027-03-31 employee_spouse, add medical BC-HMO-250 2027-04-01.. employee_spouse",
+				"change E1003/E1003-S plan_change 2027-04-01: terminate medical BC-PPO-500 2027-01-01..2027-03-31, add medical BC-HMO-250 2027-04-01.."}},
+		{name: "a data change with a line ending is one change of the member", base: true,
 			change: func(g G) {
 				s := sub(g, "E1001")
 				s.LastName = "Alvarez-Ruiz"
 				s.Enrollments[2].EndDate = "2027-03-31"
 			},
-			want: []string{"change E1001 medical,dental", "terminate E1001 vision 2027-03-31"}},
+			want: []string{
+				"change E1001 plan_change 2027-03-31: terminate vision BC-VIS-BASIC 2027-01-01..2027-03-31 employee_only"}},
 		{name: "a dependent's data change", base: true,
 			change: func(g G) { sub(g, "E1003").Dependents[0].BirthDate = "1975-04-08" },
-			want:   []string{"change E1003/E1003-S medical"}},
-		{name: "a line no longer listed ends today", base: true,
+			want: []string{
+				"change E1003/E1003-S demographic_change 2027-03-15"}},
+		{name: "a line no longer listed ends at the end of the month", base: true,
 			change: func(g G) { s := sub(g, "E1002"); s.Enrollments = s.Enrollments[:1] },
-			want:   []string{"terminate E1002 dental " + today}},
-		{name: "a dependent no longer listed ends today", base: true,
+			want: []string{
+				"change E1002 plan_change 2027-03-31: terminate dental BC-DEN-STD 2027-01-01..2027-03-31 employee_only"}},
+		{name: "a dependent no longer listed ends at the end of the month", base: true,
 			change: func(g G) { s := sub(g, "E1003"); s.Dependents = nil },
-			want:   []string{"terminate E1003/E1003-S medical " + today}},
+			want: []string{
+				"terminate E1003/E1003-S divorce 2027-03-31 ends 2027-03-31: terminate medical BC-PPO-500 2027-01-01..2027-03-31"}},
 		{name: "a dependent leaving one line", base: true,
 			change: func(g G) { sub(g, "E1001").Dependents[0].ProductLines = []string{"medical"} },
-			want:   []string{"terminate E1001/E1001-C1 dental " + today}},
-		{name: "a subscriber no longer listed ends today with its dependents", base: true,
+			want: []string{
+				"change E1001/E1001-C1 plan_change 2027-03-31: terminate dental BC-DEN-STD 2027-01-01..2027-03-31"}},
+		{name: "a subscriber no longer listed ends at the end of the month with its dependents", base: true,
 			change: func(g G) { g.Subscribers = g.Subscribers[1:] },
-			want: []string{"terminate E1001 medical,dental,vision " + today,
-				"terminate E1001/E1001-C1 medical,dental " + today, "terminate E1001/E1001-S medical,dental " + today}},
-		{name: "a reinstated line is an add", base: true,
+			want: []string{
+				"terminate E1001 termination_of_employment 2027-03-31 ends 2027-03-31: terminate medical BC-PPO-500 2027-01-01..2027-03-31 family, terminate dental BC-DEN-STD 2027-01-01..2027-03-31 family, terminate vision BC-VIS-BASIC 2027-01-01..2027-03-31 employee_only",
+				"terminate E1001/E1001-C1 termination_of_employment 2027-03-31 ends 2027-03-31: terminate medical BC-PPO-500 2027-01-01..2027-03-31, terminate dental BC-DEN-STD 2027-01-01..2027-03-31",
+				"terminate E1001/E1001-S termination_of_employment 2027-03-31 ends 2027-03-31: terminate medical BC-PPO-500 2027-01-01..2027-03-31, terminate dental BC-DEN-STD 2027-01-01..2027-03-31"}},
+		{name: "a reinstated line is an add inside a change", base: true,
 			before: func(g G) { sub(g, "E1002").Enrollments[1].EndDate = "2027-01-31" },
 			change: func(g G) {},
-			want:   []string{"add E1002 dental"}},
+			want: []string{
+				"change E1002 plan_change 2027-01-01: add dental BC-DEN-STD 2027-01-01.. employee_only"}},
 		{name: "a corrected end date is sent again", base: true,
 			before: func(g G) { sub(g, "E1002").Enrollments[1].EndDate = "2027-01-31" },
 			change: func(g G) { sub(g, "E1002").Enrollments[1].EndDate = "2027-02-28" },
-			want:   []string{"terminate E1002 dental 2027-02-28"}},
+			want: []string{
+				"change E1002 plan_change 2027-02-28: terminate dental BC-DEN-STD 2027-01-01..2027-02-28 employee_only"}},
 		{name: "a data change of a member without coverage is not sent", base: true,
 			before: func(g G) { endAll(sub(g, "E1002"), "2027-01-31") },
 			change: func(g G) { s := sub(g, "E1002"); endAll(s, "2027-01-31"); s.LastName = "Brooks-Hall" },
@@ -197,9 +247,9 @@ func TestChanges(t *testing.T) {
 				baseCopy = clone(t, base)
 			}
 			curCopy := clone(t, cur)
-			gc := Changes(base, cur, tc.full, today)
+			gc := Changes(base, cur, Policy{Full: tc.full, Today: today})
 			if got := describe(gc); !slices.Equal(got, tc.want) {
-				t.Fatalf("changes:\n  got  %q\n  want %q", got, tc.want)
+				t.Fatalf("changes:\n  got  %s\n  want %s", strings.Join(got, "\n       "), strings.Join(tc.want, "\n       "))
 			}
 			if gc.Group != cur {
 				t.Fatal("GroupChanges.Group is not the current version")
@@ -236,7 +286,7 @@ func TestChangesEndedLineKeepsItsPlan(t *testing.T) {
 	cur := testGroup()
 	s := cur.Subscriber("E1002")
 	s.Enrollments = s.Enrollments[:1]
-	gc := Changes(base, cur, false, "2027-03-15")
+	gc := Changes(base, cur, Policy{Today: "2027-03-15"})
 	if len(gc.Members) != 1 {
 		t.Fatalf("members: %q", describe(gc))
 	}
@@ -246,7 +296,7 @@ func TestChangesEndedLineKeepsItsPlan(t *testing.T) {
 			found = &gc.Members[0].Subscriber.Enrollments[i]
 		}
 	}
-	if found == nil || found.PlanID != "BC-DEN-STD" || found.EndDate != "2027-03-15" {
+	if found == nil || found.PlanID != "BC-DEN-STD" || found.EndDate != "2027-03-31" {
 		t.Fatalf("ended dental enrollment: %+v", found)
 	}
 }

@@ -70,21 +70,41 @@ func FuzzChanges(f *testing.F) {
 		cur := clone(t, base)
 		mutate(cur, curOps)
 		const today = "2027-03-15"
-		if same := Changes(base, clone(t, base), false, today); len(same.Members) != 0 {
+		if same := Changes(base, clone(t, base), Policy{Today: today}); len(same.Members) != 0 {
 			t.Fatalf("a version diffed with itself: %q", describe(same))
 		}
-		change := Changes(base, cur, false, today)
-		full := Changes(base, cur, true, today)
+		change := Changes(base, cur, Policy{Today: today})
+		full := Changes(base, cur, Policy{Full: true, Today: today})
 		if (len(change.Members) == 0) != (len(full.Members) == 0) {
 			t.Fatalf("change mode %q, full mode %q", describe(change), describe(full))
 		}
-		for _, gc := range []model.GroupChanges{change, full, Changes(nil, cur, false, today)} {
+		for _, gc := range []model.GroupChanges{change, full, Changes(nil, cur, Policy{Today: today})} {
+			seen := map[string]bool{}
 			for _, m := range gc.Members {
-				if m.Subscriber == nil || len(m.ProductLines) == 0 {
-					t.Fatalf("member change without a member or lines: %+v", m)
+				if m.Subscriber == nil {
+					t.Fatalf("member change without a member: %+v", m)
+				}
+				who := m.Subscriber.ExternalIdentifier
+				if m.Dependent != nil {
+					who += "/" + m.Dependent.ExternalIdentifier
+				}
+				if seen[who] {
+					t.Fatalf("member %s twice in one set: %q", who, describe(gc))
+				}
+				seen[who] = true
+				if len(m.Coverages) == 0 && m.Maintenance != model.MaintChange {
+					t.Fatalf("%s %s without coverage", m.Maintenance, who)
 				}
 				if (m.Maintenance == model.MaintTerminate) != (m.EndDate != "") {
 					t.Fatalf("%s with end date %q", m.Maintenance, m.EndDate)
+				}
+				if (m.Maintenance == model.MaintChange || m.Maintenance == model.MaintTerminate) && m.EffectiveDate == "" {
+					t.Fatalf("%s %s without an effective date", m.Maintenance, who)
+				}
+				for _, c := range m.Coverages {
+					if c.Maintenance == model.MaintTerminate && (c.Enrollment.EndDate == "" || c.Enrollment.EndDate < c.Enrollment.StartDate) {
+						t.Fatalf("%s: %s ends %q, starts %q", who, c.Enrollment.ProductLine, c.Enrollment.EndDate, c.Enrollment.StartDate)
+					}
 				}
 			}
 		}

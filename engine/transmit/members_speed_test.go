@@ -34,7 +34,7 @@ func TestChangesLinesStayApart(t *testing.T) {
 	cur := clone(t, base)
 	cur.Subscribers[0].Enrollments[0].EndDate = "2027-03-31" // medical ends
 	cur.Subscribers[0].Enrollments[1].PlanID = "BC-DEN-PLUS" // dental changes
-	gc := Changes(base, cur, false, "2027-03-15")
+	gc := Changes(base, cur, Policy{Today: "2027-03-15"})
 	if len(gc.Members) < 2 {
 		t.Fatalf("changes: %q", describe(gc))
 	}

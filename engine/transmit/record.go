@@ -56,7 +56,7 @@ func (t *Transmitter) record(ctx context.Context, res *Result) (*store.Transmiss
 			if err != nil {
 				return err
 			}
-			gc := Changes(vp.base, vp.cur, full, today)
+			gc := Changes(vp.base, vp.cur, PolicyFor(t.carrier, full, today))
 			if len(gc.Members) == 0 {
 				if err := t.advance(ctx, tx, g); err != nil {
 					return err
@@ -158,7 +158,7 @@ func (t *Transmitter) record(ctx context.Context, res *Result) (*store.Transmiss
 }
 
 // changesOf reads a group's transmitted and current versions and diffs them.
-func changesOf(ctx context.Context, r store.Reader, groupID string, base, version int, full bool, at time.Time) (model.GroupChanges, error) {
+func changesOf(ctx context.Context, r store.Reader, groupID string, base, version int, p Policy) (model.GroupChanges, error) {
 	var bg *model.Group
 	if base > 0 {
 		var err error
@@ -170,7 +170,7 @@ func changesOf(ctx context.Context, r store.Reader, groupID string, base, versio
 	if err != nil {
 		return model.GroupChanges{}, err
 	}
-	return Changes(bg, cur, full, at.UTC().Format(time.DateOnly)), nil
+	return Changes(bg, cur, p), nil
 }
 
 // advance marks a group's version transmitted without a file: the carrier

@@ -68,6 +68,8 @@ func formatFor(c *config.Carrier) (format, error) {
 type x12Format struct {
 	env  x12.Envelope // without control numbers and time
 	opts x12.Options834
+	// fullAction is BGN08 of a full file: RX (replace) or 4 (verify).
+	fullAction string
 }
 
 func newX12Format(c *config.Carrier) (*x12Format, error) {
@@ -88,7 +90,18 @@ func newX12Format(c *config.Carrier) (*x12Format, error) {
 			ReceiverQualifier: c.X12.ReceiverQualifier, ReceiverID: c.X12.ReceiverID, Usage: usage, Delimiters: d},
 		opts: x12.Options834{CarrierName: name, CarrierID: c.X12.ReceiverID,
 			ProductCodes: c.X12.ProductLines, LevelCodes: c.X12.CoverageLevels},
+		fullAction: fullAction(c),
 	}, nil
+}
+
+// fullAction is the BGN08 of the carrier's full files (DESIGN.md §7):
+// RX, replace, unless the carrier wants a pure audit (full_purpose:
+// verify, 4).
+func fullAction(c *config.Carrier) string {
+	if c.FullPurpose == config.FullPurposeVerify {
+		return x12.ActionVerify
+	}
+	return x12.ActionReplace
 }
 
 // delimiters reads the carrier's delimiter settings over the defaults.
@@ -130,7 +143,7 @@ func (f *x12Format) open(w io.Writer, h header) (renderer, error) {
 	opts := f.opts
 	opts.Action = x12.ActionChange
 	if h.Full {
-		opts.Action = x12.ActionVerify
+		opts.Action = f.fullAction
 	}
 	xw, err := x12.NewWriter834(w, env, opts)
 	if err != nil {

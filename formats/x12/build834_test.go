@@ -166,16 +166,19 @@ func TestWriter834Content(t *testing.T) {
 		"HD*021**HLT*BC-PPO-500~",           // dependents carry no HD05
 		"INS*N*19*021*28*A~\nREF*0F*E1001~", // child, subscriber's id
 		"DMG*D8*20150720*U~",                // non_binary has no code: U
-		"INS*Y*18*024*07*A***PT~",
+		"INS*Y*18*024*08*A***PT~\nREF*0F*E1002~\nREF*1L*GCM-001~\nDTP*303*D8*20240630~", // termination of employment, effective
 		"DTP*357*D8*20240630~", // eligibility end
 		"HD*024**HLT*BC-HMO-250*EMP~\nDTP*348*D8*20230101~\nDTP*349*D8*20240630~",
-		"INS*Y*18*001*AI*A***AC~", // no employment details: active
-		"NM1*IL*1*GARCIA*ANA~",    // accents folded to ASCII
+		"INS*Y*18*001*25*A***AC~\nREF*0F*E1003~\nREF*1L*GCM-001~\nDTP*303*D8*20240506~", // no employment details: active
+		"NM1*IL*1*GARCIA*ANA~", // accents folded to ASCII
 		"N4*TAMPA*FL*33602~",
 	} {
 		if !strings.Contains(s, want) {
 			t.Errorf("834 lacks %q", want)
 		}
+	}
+	if strings.Contains(s, "HD*001**VIS") || strings.Contains(s, "*VIS*") {
+		t.Error("a demographic change carries no HD loop")
 	}
 	if strings.Contains(s, "N3*") && strings.Count(s, "N3*") != 2 {
 		t.Errorf("want N3 only for the two subscribers with addresses, got %d", strings.Count(s, "N3*"))
@@ -191,7 +194,8 @@ func TestWriter834Options(t *testing.T) {
 	opts.LevelCodes = map[string]string{model.LevelFamily: "FAM", model.LevelEmployeeOnly: "IND"}
 	gc := smallGroup()
 	for i := range gc.Members {
-		gc.Members[i].Maintenance = model.MaintAudit
+		m := gc.Members[i]
+		gc.Members[i] = withCoverage(model.MemberChange{Maintenance: model.MaintAudit, Subscriber: m.Subscriber, Dependent: m.Dependent})
 	}
 	gc.Members = gc.Members[:3]
 	gc.Group.Subscribers[0].ResidentialAddress = &model.Address{AddressLine1: "24 Sussex Dr", City: "Ottawa", State: "ON",
@@ -256,9 +260,12 @@ func TestWriter834Errors(t *testing.T) {
 		{"missing last name", func(gc *model.GroupChanges, o *Options834) {
 			gc.Group.Subscribers[1].LastName = "  "
 		}, ErrRequired, "group.subscribers[E1002].last_name", "NM103"},
-		{"dependent covered where the subscriber is not", func(gc *model.GroupChanges, o *Options834) {
-			gc.Group.Subscribers[0].Dependents[1].ProductLines = []string{model.ProductVision}
-		}, ErrRequired, "group.subscribers[E1001].enrollments[vision]", "HD03"},
+		{"coverage ending before it starts", func(gc *model.GroupChanges, o *Options834) {
+			gc.Group.Subscribers[1].Enrollments[0].EndDate = "2022-12-31"
+		}, ErrInvalid, "group.subscribers[E1002].enrollments[medical].end_date", "DTP03"},
+		{"COBRA without its qualifying event", func(gc *model.GroupChanges, o *Options834) {
+			gc.Group.Subscribers[0].EmploymentDetails.Status = "cobra"
+		}, ErrRequired, "group.subscribers[E1001].employment_details.cobra_event", "INS07"},
 		{"termination without end date", func(gc *model.GroupChanges, o *Options834) {
 			gc.Members[3].EndDate = ""
 			gc.Group.Subscribers[1].Enrollments[0].EndDate = ""
@@ -268,6 +275,12 @@ func TestWriter834Errors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			gc, opts := smallGroup(), testOptions()
 			tt.edit(&gc, &opts)
+			for i, m := range gc.Members { // coverage changes copy the enrollments: again, edited
+				if len(m.Coverages) > 0 {
+					m.Coverages, m.ProductLines = nil, nil
+					gc.Members[i] = withCoverage(m)
+				}
+			}
 			var buf bytes.Buffer
 			w, err := NewWriter834(&buf, testEnvelope(), opts)
 			if err != nil {

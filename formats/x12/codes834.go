@@ -45,13 +45,60 @@ var maintenanceCodes = map[model.Maintenance]string{
 	model.MaintAudit:     "030",
 }
 
-// reasonCodes are the INS04 maintenance reason codes onboard sends: it
-// knows the kind of change, not the life event behind it.
-var reasonCodes = map[model.Maintenance]string{
+// eventReasons are the INS04 maintenance reason codes of the qualifying
+// life events (DESIGN.md §7).
+var eventReasons = map[string]string{
+	model.EventInitialEnrollment:       "28", // initial enrollment
+	model.EventNewHire:                 "28",
+	model.EventNewlyEligible:           "28",
+	model.EventOpenEnrollment:          "EC", // member benefit selection
+	model.EventReHire:                  "41", // re-enrollment
+	model.EventBirth:                   "02",
+	model.EventAdoption:                "05",
+	model.EventMarriage:                "32",
+	model.EventDivorce:                 "01",
+	model.EventLegalSeparation:         "31",
+	model.EventDeath:                   "03",
+	model.EventTerminationOfEmployment: "08",
+	model.EventReductionInHours:        "07", // termination of benefits
+	model.EventRetirement:              "04",
+	model.EventCobra:                   "09", // COBRA
+	model.EventPlanChange:              "22",
+	model.EventDemographicChange:       "25", // change in identifying data elements
+}
+
+// maintenanceReasons are the INS04 codes of a change whose event is not
+// known: AI (no reason given), or what the maintenance itself says.
+var maintenanceReasons = map[model.Maintenance]string{
 	model.MaintAdd:       "28", // initial enrollment
 	model.MaintChange:    "AI", // no reason given
 	model.MaintTerminate: "07", // termination of benefits
 	model.MaintAudit:     "XN", // notification only
+}
+
+// reasonCode is a member change's INS04: its event's, else its
+// maintenance's. A full file's audit is a notification whatever the event.
+func reasonCode(mc *model.MemberChange) string {
+	if mc.Maintenance != model.MaintAudit {
+		if r, ok := eventReasons[mc.Event]; ok {
+			return r
+		}
+	}
+	return maintenanceReasons[mc.Maintenance]
+}
+
+// cobraEventCodes are INS07 COBRA qualifying event codes.
+var cobraEventCodes = map[string]string{
+	"termination_of_employment": "1",
+	"reduction_in_hours":        "2",
+	"medicare":                  "3",
+	"death":                     "4",
+	"divorce":                   "5",
+	"legal_separation":          "6",
+	"loss_of_dependent_status":  "7",
+	"employer_bankruptcy":       "8",
+	"layoff":                    "9",
+	"leave_of_absence":          "10",
 }
 
 // relationshipCodes are INS02 individual relationship codes for a

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -69,12 +70,32 @@ func smallGroup() model.GroupChanges {
 	}
 	s := g.Subscribers
 	return model.GroupChanges{Group: g, Members: []model.MemberChange{
-		{Maintenance: model.MaintAdd, Subscriber: &s[0]},
-		{Maintenance: model.MaintAdd, Subscriber: &s[0], Dependent: &s[0].Dependents[0]},
-		{Maintenance: model.MaintAdd, Subscriber: &s[0], Dependent: &s[0].Dependents[1]},
-		{Maintenance: model.MaintTerminate, Subscriber: &s[1], EndDate: "2024-06-30"},
-		{Maintenance: model.MaintChange, Subscriber: &s[2]},
+		withCoverage(model.MemberChange{Maintenance: model.MaintAdd, Subscriber: &s[0], Event: model.EventNewHire}),
+		withCoverage(model.MemberChange{Maintenance: model.MaintAdd, Subscriber: &s[0], Dependent: &s[0].Dependents[0], Event: model.EventNewHire}),
+		withCoverage(model.MemberChange{Maintenance: model.MaintAdd, Subscriber: &s[0], Dependent: &s[0].Dependents[1], Event: model.EventNewHire}),
+		withCoverage(model.MemberChange{Maintenance: model.MaintTerminate, Subscriber: &s[1], EndDate: "2024-06-30", EffectiveDate: "2024-06-30",
+			Event: model.EventTerminationOfEmployment}),
+		{Maintenance: model.MaintChange, Subscriber: &s[2], EffectiveDate: "2024-05-06", Event: model.EventDemographicChange},
 	}}
+}
+
+// withCoverage gives a member change one coverage change of its own
+// maintenance per product line the member has (a dependent: those it is
+// covered under), in canonical order, as transmit.Changes would.
+func withCoverage(mc model.MemberChange) model.MemberChange {
+	for _, pl := range model.ProductLines {
+		for _, e := range mc.Subscriber.Enrollments {
+			if e.ProductLine != pl || mc.Dependent != nil && !slices.Contains(mc.Dependent.ProductLines, pl) {
+				continue
+			}
+			if mc.Dependent != nil {
+				e.CoverageLevel = ""
+			}
+			mc.Coverages = append(mc.Coverages, model.CoverageChange{Maintenance: mc.Maintenance, Enrollment: e})
+			mc.ProductLines = append(mc.ProductLines, pl)
+		}
+	}
+	return mc
 }
 
 // secondGroup is a Georgia group with a policy number and one employee.
@@ -91,7 +112,7 @@ func secondGroup() model.GroupChanges {
 		}},
 	}
 	return model.GroupChanges{Group: g, Members: []model.MemberChange{
-		{Maintenance: model.MaintAdd, Subscriber: &g.Subscribers[0]},
+		withCoverage(model.MemberChange{Maintenance: model.MaintAdd, Subscriber: &g.Subscribers[0], Event: model.EventInitialEnrollment}),
 	}}
 }
 

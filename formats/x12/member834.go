@@ -2,15 +2,16 @@ package x12
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/onboard/onboard/engine/model"
 )
 
 // member builds one member's 2000 loop: INS, REF*0F, REF*1L, member
-// dates, 2100A (NM1, N3, N4, DMG) and a 2300 loop (HD, DTP*348, DTP*349)
-// per product line.
+// dates (DTP*303 maintenance effective on a 001 or 024, DTP*336
+// employment begin, DTP*357 eligibility end on a 024), 2100A (NM1, N3,
+// N4, DMG) and a 2300 loop (HD with its DTPs) per coverage change. A
+// change without coverage changes (a demographic change) has no 2300 loop.
 func (w *Writer834) member(b *setBuilder, groupNumber string, mc *model.MemberChange) (MemberPos, error) {
 	s, dep := mc.Subscriber, mc.Dependent
 	if s == nil {
@@ -23,112 +24,166 @@ func (w *Writer834) member(b *setBuilder, groupNumber string, mc *model.MemberCh
 		mp.dep = dep.ExternalIdentifier
 		pos.DependentExt = dep.ExternalIdentifier
 	}
-	maint, ok := maintenanceCodes[mc.Maintenance]
-	if !ok {
-		return MemberPos{}, &FieldError{Parameter: mp.String(), Element: "INS03", Err: fmt.Errorf("%w: maintenance %q", ErrMissingCode, mc.Maintenance)}
+	ins, err := w.insFor(mp, mc)
+	if err != nil {
+		return MemberPos{}, err
 	}
-	b.lines = coverageLines(b.lines[:0], mc)
-	lines := b.lines
-
-	// INS: member level detail.
-	status := ""
-	if s.EmploymentDetails != nil {
-		status = strings.ToLower(strings.TrimSpace(s.EmploymentDetails.Status))
-	}
-	benefit := "A"
-	if status == "cobra" {
-		benefit = "C"
-	}
-	if sub {
-		emp := "AC" // active, when the employment status is unknown
-		if status != "" {
-			if emp, ok = employmentCodes[status]; !ok {
-				return MemberPos{}, &FieldError{Parameter: mp.with("employment_details.status").String(), Element: "INS08",
-					Err: fmt.Errorf("%w: employment status %q", ErrMissingCode, status)}
-			}
-		}
-		// INS06, INS07 not sent; INS08 employment status.
-		b.begin("INS")
-		b.el("Y")
-		b.el("18")
-		b.el(maint)
-		b.el(reasonCodes[mc.Maintenance])
-		b.el(benefit)
-		b.skip()
-		b.skip()
-		b.el(emp)
-	} else {
-		rel := strings.ToLower(strings.TrimSpace(dep.SubscriberRelationship))
-		code, ok := relationshipCodes[rel]
-		if !ok {
-			return MemberPos{}, &FieldError{Parameter: mp.with("subscriber_relationship").String(), Element: "INS02",
-				Err: fmt.Errorf("%w: relationship %q", ErrMissingCode, rel)}
-		}
-		b.begin("INS")
-		b.el("N")
-		b.el(code)
-		b.el(maint)
-		b.el(reasonCodes[mc.Maintenance])
-		b.el(benefit)
-	}
-	if err := b.end(); err != nil {
+	if err := ins.build(b); err != nil {
 		return MemberPos{}, err
 	}
 	b.begin("REF")
-	b.el("0F")
+	b.el("0F") // subscriber number
 	b.required(param{sub: s.ExternalIdentifier, field: "external_identifier"}, "REF02", s.ExternalIdentifier)
 	if err := b.end(); err != nil {
 		return MemberPos{}, err
 	}
-	if err := b.segment("REF", "1L", groupNumber); err != nil {
+	if err := b.segment("REF", "1L", groupNumber); err != nil { // group or policy number
 		return MemberPos{}, err
 	}
+	if mc.Maintenance == model.MaintChange || mc.Maintenance == model.MaintTerminate {
+		eff := strings.TrimSpace(mc.EffectiveDate)
+		if eff == "" {
+			return MemberPos{}, &FieldError{Parameter: mp.String(), Element: "DTP03", Err: fmt.Errorf("%w: a maintenance needs its effective date", ErrRequired)}
+		}
+		if err := dtp(b, qualMaintenanceEffective, mp.with("effective_date"), eff); err != nil {
+			return MemberPos{}, err
+		}
+	}
 	if sub && s.EmploymentDetails != nil && strings.TrimSpace(s.EmploymentDetails.StartDate) != "" {
-		b.begin("DTP")
-		b.el("336")
-		b.el("D8")
-		b.date(mp.with("employment_details.start_date"), "DTP03", s.EmploymentDetails.StartDate)
-		if err := b.end(); err != nil {
+		if err := dtp(b, qualEmploymentBegin, mp.with("employment_details.start_date"), s.EmploymentDetails.StartDate); err != nil {
 			return MemberPos{}, err
 		}
 	}
 	if mc.Maintenance == model.MaintTerminate {
-		end := eligibilityEnd(mc, lines)
+		end := strings.TrimSpace(mc.EndDate)
 		if end == "" {
 			return MemberPos{}, &FieldError{Parameter: mp.String(), Element: "DTP03", Err: fmt.Errorf("%w: a termination needs an end date", ErrRequired)}
 		}
-		b.begin("DTP")
-		b.el("357") // eligibility end
-		b.el("D8")
-		b.date(mp.with("end_date"), "DTP03", end)
-		if err := b.end(); err != nil {
+		if err := dtp(b, qualEligibilityEnd, mp.with("end_date"), end); err != nil {
 			return MemberPos{}, err
 		}
 	}
+	if err := w.memberName(b, mp, s, dep); err != nil {
+		return MemberPos{}, err
+	}
+	for i := range mc.Coverages {
+		if err := w.coverage(b, s.ExternalIdentifier, sub, &mc.Coverages[i]); err != nil {
+			return MemberPos{}, err
+		}
+	}
+	pos.Last = b.SetSegments()
+	return pos, nil
+}
 
-	// 2100A: member name, residence, demographics.
+// Date/time qualifiers (DTP01) of the member and coverage loops.
+const (
+	qualMaintenanceEffective = "303"
+	qualEmploymentBegin      = "336"
+	qualEligibilityEnd       = "357"
+	qualBenefitBegin         = "348"
+	qualBenefitEnd           = "349"
+)
+
+// dtp builds a DTP segment: DTP01 qualifier, DTP02 D8, DTP03 the date.
+func dtp(b *setBuilder, qualifier string, p param, date string) error {
+	b.begin("DTP")
+	b.el(qualifier)
+	b.el("D8")
+	b.date(p, "DTP03", date)
+	return b.end()
+}
+
+// insSegment is INS, member level detail (loop 2000).
+type insSegment struct {
+	Subscriber    bool   // INS01: Y for the subscriber, N for a dependent
+	Relationship  string // INS02: 18 self, 01 spouse, 19 child, ...
+	Maintenance   string // INS03: 021, 001, 024, 030
+	Reason        string // INS04: maintenance reason (the event)
+	BenefitStatus string // INS05: A active, C COBRA
+	CobraEvent    string // INS07: COBRA qualifying event, only with INS05 C
+	Employment    string // INS08: employment status, the subscriber's only
+}
+
+func (s insSegment) build(b *setBuilder) error {
+	b.begin("INS")
+	if s.Subscriber {
+		b.el("Y")
+	} else {
+		b.el("N")
+	}
+	b.el(s.Relationship)
+	b.el(s.Maintenance)
+	b.el(s.Reason)
+	b.el(s.BenefitStatus)
+	b.skip() // INS06 Medicare status
+	b.el(s.CobraEvent)
+	b.el(s.Employment)
+	return b.end()
+}
+
+// insFor returns the member's INS from its change.
+func (w *Writer834) insFor(mp param, mc *model.MemberChange) (insSegment, error) {
+	s, dep := mc.Subscriber, mc.Dependent
+	maint, ok := maintenanceCodes[mc.Maintenance]
+	if !ok {
+		return insSegment{}, &FieldError{Parameter: mp.String(), Element: "INS03", Err: fmt.Errorf("%w: maintenance %q", ErrMissingCode, mc.Maintenance)}
+	}
+	ins := insSegment{Subscriber: dep == nil, Relationship: "18", Maintenance: maint, Reason: reasonCode(mc), BenefitStatus: "A"}
+	status := ""
+	if s.EmploymentDetails != nil {
+		status = strings.ToLower(strings.TrimSpace(s.EmploymentDetails.Status))
+	}
+	if status == "cobra" {
+		// COBRA continuation: INS05 C needs INS07, the qualifying event.
+		code, ok := cobraEventCodes[strings.ToLower(strings.TrimSpace(mc.CobraEvent))]
+		if !ok {
+			return insSegment{}, &FieldError{Parameter: param{sub: s.ExternalIdentifier, field: "employment_details.cobra_event"}.String(), Element: "INS07",
+				Err: fmt.Errorf("%w: a COBRA member needs its qualifying event (cobra_event)", ErrRequired)}
+		}
+		ins.BenefitStatus, ins.CobraEvent = "C", code
+	}
+	if dep == nil {
+		ins.Employment = "AC" // active, when the employment status is unknown
+		if status != "" {
+			if ins.Employment, ok = employmentCodes[status]; !ok {
+				return insSegment{}, &FieldError{Parameter: mp.with("employment_details.status").String(), Element: "INS08",
+					Err: fmt.Errorf("%w: employment status %q", ErrMissingCode, status)}
+			}
+		}
+		return ins, nil
+	}
+	rel := strings.ToLower(strings.TrimSpace(dep.SubscriberRelationship))
+	if ins.Relationship, ok = relationshipCodes[rel]; !ok {
+		return insSegment{}, &FieldError{Parameter: mp.with("subscriber_relationship").String(), Element: "INS02",
+			Err: fmt.Errorf("%w: relationship %q", ErrMissingCode, rel)}
+	}
+	return ins, nil
+}
+
+// memberName builds loop 2100A: NM1, the subscriber's N3/N4, DMG.
+func (w *Writer834) memberName(b *setBuilder, mp param, s *model.Subscriber, dep *model.Dependent) error {
 	first, middle, last, ssn, birth, gender := s.FirstName, s.MiddleName, s.LastName, s.SocialSecurityNumber, s.BirthDate, s.Gender
-	if !sub {
+	if dep != nil {
 		first, middle, last, ssn, birth, gender = dep.FirstName, dep.MiddleName, dep.LastName, dep.SocialSecurityNumber, dep.BirthDate, dep.Gender
 	}
 	b.begin("NM1")
-	b.el("IL")
-	b.el("1")
+	b.el("IL") // insured or subscriber
+	b.el("1")  // person
 	b.required(mp.with("last_name"), "NM103", last)
 	b.val(mp.with("first_name"), "NM104", first)
 	b.val(mp.with("middle_name"), "NM105", middle)
 	if strings.TrimSpace(ssn) != "" {
 		b.skip()
 		b.skip()
-		b.el("34")
+		b.el("34") // social security number
 		b.digits(mp.with("social_security_number"), "NM109", ssn, 9)
 	}
 	if err := b.end(); err != nil {
-		return MemberPos{}, err
+		return err
 	}
-	if a := s.ResidentialAddress; sub && a != nil {
+	if a := s.ResidentialAddress; dep == nil && a != nil {
 		if err := address(b, mp, a); err != nil {
-			return MemberPos{}, err
+			return err
 		}
 	}
 	if strings.TrimSpace(birth) != "" {
@@ -137,67 +192,76 @@ func (w *Writer834) member(b *setBuilder, groupNumber string, mc *model.MemberCh
 		b.date(mp.with("birth_date"), "DMG02", birth)
 		b.el(genderCode(gender))
 		if err := b.end(); err != nil {
-			return MemberPos{}, err
+			return err
 		}
 	}
+	return nil
+}
 
-	// 2300: health coverage per product line.
-	for _, line := range lines {
-		ep := param{sub: s.ExternalIdentifier, line: line}
-		e := enrollment(s, line)
-		if e == nil {
-			return MemberPos{}, &FieldError{Parameter: ep.String(), Element: "HD03",
-				Err: fmt.Errorf("%w: the subscriber has no %s enrollment", ErrRequired, line)}
-		}
-		code, ok := w.opts.ProductCodes[line]
-		if !ok {
-			return MemberPos{}, &FieldError{Parameter: ep.with("product_line").String(), Element: "HD03",
-				Err: fmt.Errorf("%w: no HD03 insurance line code is configured for product line %q", ErrMissingCode, line)}
-		}
-		end := coverageEnd(mc, e)
-		hd01 := maint
-		if mc.Maintenance == model.MaintChange && end != "" {
-			hd01 = maintenanceCodes[model.MaintTerminate]
-		}
-		level := ""
-		// HD05 describes the subscriber's contract; dependents' loops omit it.
-		if lv := strings.TrimSpace(e.CoverageLevel); sub && lv != "" {
-			if level, ok = w.opts.LevelCodes[lv]; !ok {
-				return MemberPos{}, &FieldError{Parameter: ep.with("coverage_level").String(), Element: "HD05",
-					Err: fmt.Errorf("%w: no HD05 coverage level code is configured for %q", ErrMissingCode, lv)}
-			}
-		}
-		b.begin("HD")
-		b.el(hd01)
-		b.skip()
-		b.el(code)
-		b.val(ep.with("plan_id"), "HD04", e.PlanID)
-		b.el(level)
-		if err := b.end(); err != nil {
-			return MemberPos{}, err
-		}
-		// The start date is checked as a value (trimmed, upper-cased,
-		// free of delimiters) before it is read as a date.
-		start := b.requiredValue(ep.with("start_date"), "DTP03", e.StartDate)
-		b.begin("DTP")
-		b.el("348") // benefit begin
-		b.el("D8")
-		b.date(ep.with("start_date"), "DTP03", start)
-		if err := b.end(); err != nil {
-			return MemberPos{}, err
-		}
-		if end != "" {
-			b.begin("DTP")
-			b.el("349") // benefit end
-			b.el("D8")
-			b.date(ep.with("end_date"), "DTP03", end)
-			if err := b.end(); err != nil {
-				return MemberPos{}, err
-			}
+// hdSegment is HD, health coverage (loop 2300).
+type hdSegment struct {
+	Maintenance   string // HD01: 021 add, 024 end, 001 change, 030 audit
+	InsuranceLine string // HD03: HLT, DEN, VIS, ...
+	Plan          string // HD04: plan coverage description (the plan id)
+	Level         string // HD05: coverage level, the subscriber's only
+}
+
+func (h hdSegment) build(b *setBuilder, p param) error {
+	b.begin("HD")
+	b.el(h.Maintenance)
+	b.skip() // HD02 not used
+	b.el(h.InsuranceLine)
+	b.val(p.with("plan_id"), "HD04", h.Plan)
+	b.el(h.Level)
+	return b.end()
+}
+
+// coverage builds one 2300 loop: HD, DTP*348 benefit begin, DTP*349
+// benefit end on a termination, DTP*303 on a change.
+func (w *Writer834) coverage(b *setBuilder, subExt string, sub bool, cc *model.CoverageChange) error {
+	e := &cc.Enrollment
+	ep := param{sub: subExt, line: e.ProductLine}
+	hd := hdSegment{Plan: e.PlanID}
+	var ok bool
+	if hd.Maintenance, ok = maintenanceCodes[cc.Maintenance]; !ok {
+		return &FieldError{Parameter: ep.String(), Element: "HD01", Err: fmt.Errorf("%w: maintenance %q", ErrMissingCode, cc.Maintenance)}
+	}
+	if hd.InsuranceLine, ok = w.opts.ProductCodes[e.ProductLine]; !ok {
+		return &FieldError{Parameter: ep.with("product_line").String(), Element: "HD03",
+			Err: fmt.Errorf("%w: no HD03 insurance line code is configured for product line %q", ErrMissingCode, e.ProductLine)}
+	}
+	// HD05 describes the subscriber's contract; dependents' loops omit it.
+	if lv := strings.TrimSpace(e.CoverageLevel); sub && lv != "" {
+		if hd.Level, ok = w.opts.LevelCodes[lv]; !ok {
+			return &FieldError{Parameter: ep.with("coverage_level").String(), Element: "HD05",
+				Err: fmt.Errorf("%w: no HD05 coverage level code is configured for %q", ErrMissingCode, lv)}
 		}
 	}
-	pos.Last = b.SetSegments()
-	return pos, nil
+	if err := hd.build(b, ep); err != nil {
+		return err
+	}
+	// The start date is checked as a value (trimmed, upper-cased, free of
+	// delimiters) before it is read as a date.
+	start := b.requiredValue(ep.with("start_date"), "DTP03", e.StartDate)
+	if err := dtp(b, qualBenefitBegin, ep.with("start_date"), start); err != nil {
+		return err
+	}
+	switch cc.Maintenance {
+	case model.MaintTerminate:
+		end := strings.TrimSpace(e.EndDate)
+		if end == "" {
+			return &FieldError{Parameter: ep.with("end_date").String(), Element: "DTP03", Err: fmt.Errorf("%w: an ended coverage needs its end date", ErrRequired)}
+		}
+		if end < strings.TrimSpace(start) {
+			return &FieldError{Parameter: ep.with("end_date").String(), Element: "DTP03", Err: fmt.Errorf("%w: coverage cannot end (%s) before it starts (%s)", ErrInvalid, end, start)}
+		}
+		return dtp(b, qualBenefitEnd, ep.with("end_date"), end)
+	case model.MaintChange:
+		if eff := strings.TrimSpace(cc.EffectiveDate); eff != "" {
+			return dtp(b, qualMaintenanceEffective, ep.with("effective_date"), eff)
+		}
+	}
+	return nil
 }
 
 // address builds the subscriber's residence: N3 and N4 (county as CY and
@@ -236,67 +300,6 @@ func address(b *setBuilder, mp param, a *model.Address) error {
 	b.el(qualifier)
 	b.el(county)
 	return b.end()
-}
-
-// coverageLines returns the product lines of the member's 2300 loops:
-// those the change names, else all the member has, in canonical order.
-// They are appended to lines (a scratch slice, reused from member to
-// member).
-func coverageLines(lines []string, mc *model.MemberChange) []string {
-	switch {
-	case len(mc.ProductLines) > 0:
-		lines = append(lines, mc.ProductLines...)
-	case mc.Dependent != nil:
-		lines = append(lines, mc.Dependent.ProductLines...)
-	default:
-		for _, e := range mc.Subscriber.Enrollments {
-			lines = append(lines, e.ProductLine)
-		}
-	}
-	slices.SortStableFunc(lines, func(a, b string) int { return productOrder(a) - productOrder(b) })
-	return slices.Compact(lines)
-}
-
-func enrollment(s *model.Subscriber, line string) *model.Enrollment {
-	for i := range s.Enrollments {
-		if s.Enrollments[i].ProductLine == line {
-			return &s.Enrollments[i]
-		}
-	}
-	return nil
-}
-
-// coverageEnd is the benefit end date of a 2300 loop: the termination date
-// of a terminated member, else the dependent's own end date, else the
-// enrollment's.
-func coverageEnd(mc *model.MemberChange, e *model.Enrollment) string {
-	if mc.Maintenance == model.MaintTerminate && strings.TrimSpace(mc.EndDate) != "" {
-		return mc.EndDate
-	}
-	if mc.Dependent != nil && strings.TrimSpace(mc.Dependent.EndDate) != "" {
-		return mc.Dependent.EndDate
-	}
-	return strings.TrimSpace(e.EndDate)
-}
-
-// eligibilityEnd is the DTP*357 date of a termination: the change's end
-// date, else the dependent's, else the latest end of its coverages.
-func eligibilityEnd(mc *model.MemberChange, lines []string) string {
-	if d := strings.TrimSpace(mc.EndDate); d != "" {
-		return d
-	}
-	if mc.Dependent != nil && strings.TrimSpace(mc.Dependent.EndDate) != "" {
-		return mc.Dependent.EndDate
-	}
-	latest := ""
-	for _, line := range lines {
-		if e := enrollment(mc.Subscriber, line); e != nil {
-			if d := strings.TrimSpace(e.EndDate); d > latest {
-				latest = d
-			}
-		}
-	}
-	return latest
 }
 
 // countDigits returns the number of ASCII digits in s.

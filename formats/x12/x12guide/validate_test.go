@@ -176,8 +176,8 @@ func TestMutationsAreCaught(t *testing.T) {
 			return s
 		}, x12guide.MissingElement, "NM103", "NM1"},
 		{"not-used element HD02", "834-small.golden.x12", func(t *testing.T, s []string) []string {
-			i := find(t, s, "HD*001**VIS", 0)
-			s[i] = "HD*001*X*VIS*BC-VIS-BASIC*EMP"
+			i := find(t, s, "HD*024**HLT", 0)
+			s[i] = "HD*024*X*HLT*BC-HMO-250*EMP"
 			return s
 		}, x12guide.NotUsedElement, "HD02", "HD"},
 		{"invalid date DMG02", "834-small.golden.x12", func(t *testing.T, s []string) []string {

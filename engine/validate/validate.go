@@ -12,6 +12,7 @@ import (
 	"github.com/expr-lang/expr/vm"
 
 	"github.com/onboard/onboard/engine/model"
+	"github.com/onboard/onboard/formats/x12/charset"
 )
 
 // Group validates g against shape, reference data and the carrier's catalog and rules.
@@ -133,9 +134,11 @@ func (v *checker) text(a at, value string, required bool, k kind) bool {
 	if v.c != nil {
 		delims = &v.c.delimSet
 	}
-	delim := -1
+	delim, foreign := -1, false
 	for i := 0; i < len(value); i++ {
 		b := value[i]
+		// Bytes outside the X12 character set: non-ASCII, ^ and `.
+		foreign = foreign || b >= utf8.RuneSelf || b == '^' || b == '`'
 		if b < 0x20 || b == 0x7f {
 			// No carrier format carries them (the X12 writer refuses
 			// them), and they garble reports and terminals.
@@ -160,6 +163,17 @@ func (v *checker) text(a at, value string, required bool, k kind) bool {
 				a.label(), value[i:i+size]))
 			return false
 		}
+	}
+	if foreign && v.c != nil && v.c.delimiters != "" {
+		folded, bad := charset.Fold(value)
+		if len(bad) > 0 {
+			v.add(model.ErrParameterInvalid, a.param(), shown(value, k), fmt.Sprintf(
+				"%s contains characters that carrier %s's X12 files cannot carry and that have no Latin spelling: %s; write it in Latin letters.",
+				a.label(), v.c.id, charset.Describe(bad)))
+			return false
+		}
+		// The 834 carries the transliteration (ß is SS): its length counts.
+		return v.fitsX12Len(a, value, len(folded), k)
 	}
 	return v.fitsX12(a, value, k) // x12limits.go
 }

@@ -56,8 +56,14 @@ func (v *checker) fitsX12(a at, value string, k kind) bool {
 	if !ok || len(value) <= lim.max || (a.field == "external_identifier" && a.base.isLocation()) {
 		return true // no more characters than bytes
 	}
-	n := utf8.RuneCountInString(value)
-	if n <= lim.max {
+	return v.fitsX12Len(a, value, utf8.RuneCountInString(value), k)
+}
+
+// fitsX12Len is fitsX12 for a value that the 834 carries as n characters
+// (its transliteration: ß is SS).
+func (v *checker) fitsX12Len(a at, value string, n int, k kind) bool {
+	lim, ok := x12LimitOf(a.field)
+	if !ok || n <= lim.max || (a.field == "external_identifier" && a.base.isLocation()) {
 		return true
 	}
 	shownValue := ""

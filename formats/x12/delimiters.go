@@ -3,6 +3,9 @@ package x12
 import (
 	"errors"
 	"fmt"
+	"unicode/utf8"
+
+	"github.com/onboard/onboard/formats/x12/charset"
 )
 
 // Delimiters are the four separator characters of an interchange, declared
@@ -81,19 +84,24 @@ var (
 	ErrDelimiterInValue = errors.New("value contains a delimiter character")
 	// ErrControlCharacter: the value holds a control character (below 0x20 or DEL).
 	ErrControlCharacter = errors.New("value contains a control character")
+	// ErrCharacterSet: the value holds a character outside the X12 basic
+	// and extended character sets (a byte >= 0x80, ^ or `).
+	ErrCharacterSet = errors.New("value contains a character outside the X12 character set")
 	// ErrBadDelimiters: a Delimiters value cannot be used.
 	ErrBadDelimiters = errors.New("invalid delimiters")
 )
 
 // CheckValue reports whether s can be written as a data element with d: it
-// must contain none of the four delimiters and no control character. The
-// error names the offending character, never the value (which may be an SSN).
+// must contain none of the four delimiters, no control character and
+// nothing outside the X12 basic and extended character sets (names and
+// addresses are transliterated before, see foldASCII). The error names the
+// offending character, never the value (which may be an SSN).
 func CheckValue(s string, d Delimiters) error {
 	d = d.orDefault()
 	for i := 0; i < len(s); i++ {
 		b := s[i]
-		// Printable and no delimiter: the usual case, decided in one test.
-		if b >= 0x20 && b != 0x7f && b != d.Element && b != d.Component && b != d.Repetition && b != d.Segment {
+		// In the set and no delimiter: the usual case, decided in one test.
+		if charset.Allowed(b) && b != d.Element && b != d.Component && b != d.Repetition && b != d.Segment {
 			continue
 		}
 		if b == 0 {
@@ -105,6 +113,8 @@ func CheckValue(s string, d Delimiters) error {
 		if b < 0x20 || b == 0x7f {
 			return fmt.Errorf("%w (0x%02x)", ErrControlCharacter, b)
 		}
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		return fmt.Errorf("%w: %s", ErrCharacterSet, charset.Describe([]rune{r}))
 	}
 	return nil
 }

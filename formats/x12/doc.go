@@ -45,8 +45,11 @@
 //
 // Choices the implementation guide leaves to the sender:
 //
-//   - every value is trimmed, upper-cased and has Latin accents folded to
-//     ASCII (García becomes GARCIA);
+//   - every value is trimmed, upper-cased and transliterated into the X12
+//     character set (García becomes GARCIA, Straße STRASSE, Đặng DANG; see
+//     package charset); a value with characters that have no Latin
+//     spelling, or with a delimiter, is refused (ErrCharacterSet,
+//     ErrDelimiterInValue), never written;
 //   - INS04 is 28 (initial enrollment) for an add, AI (no reason given)
 //     for a change, 07 (termination of benefits) for a termination and XN
 //     (notification only) for a full-file audit;

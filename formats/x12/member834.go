@@ -369,6 +369,9 @@ func (f *fields) val(p param, elem, s string) string {
 	if err := CheckValue(v, f.d); err != nil {
 		return f.fail(p, elem, err)
 	}
+	if err := checkLength(elem, len(v)); err != nil {
+		return f.fail(p, elem, err)
+	}
 	return v
 }
 
@@ -399,38 +402,4 @@ func digitsProblem(s string, n int) error {
 		return ErrRequired
 	}
 	return fmt.Errorf("%w: must be %d digits", ErrInvalid, n)
-}
-
-// asciiFolds maps the upper-case Latin letters with diacritics to ASCII:
-// X12's character set is ASCII and receivers reject other bytes.
-var asciiFolds = map[rune]string{
-	'À': "A", 'Á': "A", 'Â': "A", 'Ã': "A", 'Ä': "A", 'Å': "A", 'Æ': "AE", 'Ç': "C",
-	'È': "E", 'É': "E", 'Ê': "E", 'Ë': "E", 'Ì': "I", 'Í': "I", 'Î': "I", 'Ï': "I",
-	'Ð': "D", 'Ñ': "N", 'Ò': "O", 'Ó': "O", 'Ô': "O", 'Õ': "O", 'Ö': "O", 'Ø': "O",
-	'Ù': "U", 'Ú': "U", 'Û': "U", 'Ü': "U", 'Ý': "Y", 'Þ': "TH", 'ß': "SS",
-	'Œ': "OE", 'Š': "S", 'Ž': "Z", 'Ÿ': "Y", 'Ł': "L", 'Ś': "S", 'Ź': "Z", 'Ż': "Z",
-	'Ć': "C", 'Č': "C", 'Ę': "E", 'Ě': "E", 'Ń': "N", 'Ň': "N", 'Ř': "R", 'Ů': "U",
-}
-
-// foldASCII replaces the letters of asciiFolds; other runes are kept.
-func foldASCII(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if f, ok := asciiFolds[r]; ok {
-			b.WriteString(f)
-		} else {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }

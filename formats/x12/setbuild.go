@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/onboard/onboard/engine/model"
+	"github.com/onboard/onboard/formats/x12/charset"
 )
 
 // setBuilder builds the segments of one transaction set in memory, so a
@@ -18,7 +19,7 @@ import (
 // buf, which is harmless: the set is thrown away with its error.
 type setBuilder struct {
 	fields
-	bad      [256]bool // bytes no element may hold: the delimiters and control characters
+	bad      [256]bool // bytes no element may hold: the delimiters and those outside the X12 character set
 	buf      []byte
 	n        int    // segments built, ST included (ST counts as 1)
 	id       string // the open segment's id
@@ -31,11 +32,9 @@ type setBuilder struct {
 // reset readies b for a set written with delimiters d, keeping buf's
 // memory.
 func (b *setBuilder) reset(d Delimiters) {
-	b.bad = [256]bool{}
-	for c := 0; c < 0x20; c++ {
-		b.bad[c] = true
+	for c := range b.bad {
+		b.bad[c] = !charset.Allowed(byte(c))
 	}
-	b.bad[0x7f] = true
 	for _, c := range []byte{d.Element, d.Component, d.Repetition, d.Segment} {
 		b.bad[c] = true
 	}
@@ -98,6 +97,10 @@ func (b *setBuilder) val(p param, elem, s string) int {
 	b.buf = appendNormalized(b.buf, s)
 	if !b.clean(b.buf[at:]) {
 		b.fail(p, elem, CheckValue(string(b.buf[at:]), b.d))
+	} else if n := len(b.buf) - at; n < 3 || n > 15 { // textLengths' bounds lie outside 3..15
+		if err := checkLength(elem, n); err != nil {
+			b.fail(p, elem, err)
+		}
 	}
 	return at
 }
@@ -195,10 +198,11 @@ func (b *setBuilder) segment(id string, elements ...string) error {
 }
 
 // appendNormalized appends foldASCII(strings.ToUpper(strings.TrimSpace(s)))
-// to dst without the intermediate strings when s is ASCII.
+// to dst without the intermediate strings when s is ASCII with nothing to
+// transliterate.
 func appendNormalized(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
+		if s[i] >= 0x80 || s[i] == '`' {
 			return append(dst, foldASCII(strings.ToUpper(strings.TrimSpace(s)))...)
 		}
 	}

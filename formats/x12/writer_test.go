@@ -24,6 +24,10 @@ func TestCheckValue(t *testing.T) {
 		{"A\tB", ErrControlCharacter, "0x09"},
 		{"A\x00B", ErrControlCharacter, "NUL"},
 		{"A\x7fB", ErrControlCharacter, "0x7f"},
+		{"GARCÍA", ErrCharacterSet, "'Í' (U+00CD)"},
+		{"王", ErrCharacterSet, "U+738B"},
+		{"\xff", ErrCharacterSet, "U+FFFD"},
+		{"O`BRIEN", ErrCharacterSet, "'`'"},
 	}
 	for _, tt := range tests {
 		err := CheckValue(tt.value, d)
@@ -37,8 +41,12 @@ func TestCheckValue(t *testing.T) {
 	}
 	// Other delimiters make other characters illegal, and '*' legal.
 	pipes := Delimiters{Element: '|', Component: '>', Repetition: '!', Segment: '\n'}
-	if err := CheckValue("A*B~C:D^E", pipes); err != nil {
+	if err := CheckValue("A*B~C:D", pipes); err != nil {
 		t.Errorf("with pipes: %v", err)
+	}
+	// '^' is outside the X12 character set, a delimiter or not.
+	if err := CheckValue("D^E", pipes); !errors.Is(err, ErrCharacterSet) {
+		t.Errorf("with pipes, '^': %v", err)
 	}
 	if err := CheckValue("A|B", pipes); !errors.Is(err, ErrDelimiterInValue) {
 		t.Errorf("with pipes, '|': %v", err)

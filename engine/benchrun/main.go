@@ -53,6 +53,7 @@ type options struct {
 	keep      bool
 	pprof     string
 	runs      int
+	single    int // members of the one-group census (0: not measured)
 }
 
 func parseOptions(args []string, stderr io.Writer) (options, error) {
@@ -66,6 +67,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.dir, "dir", filepath.Join(os.TempDir(), "onboard-bench"), "work folder: generated files and run state")
 	fs.BoolVar(&o.keep, "keep", false, "keep each run's state, folders and logs")
 	fs.StringVar(&o.pprof, "pprof", "", "also profile each onboard pass in-process and write CPU and heap profiles to this folder")
+	fs.IntVar(&o.single, "single-group", 250_000, "also measure one census of a single group of this many members (0: skip)")
 	fs.IntVar(&o.runs, "runs", 3, "rounds of floor, first drop and re-drop per size: each is reported as its median round, peak RSS as the largest")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -128,5 +130,12 @@ func harness(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		printTable(stdout, results)
 	}
 	printTargets(stdout, results)
+	if o.single > 0 {
+		r, err := measureSingle(ctx, o, self, o.single, stderr)
+		if err != nil {
+			return fmt.Errorf("measuring one group of %d members: %w", o.single, err)
+		}
+		printSingle(stdout, r)
+	}
 	return nil
 }

@@ -135,6 +135,9 @@ func (c *checker) partner(path string, p *Partner, seen map[string]string) {
 	if p.MaxGroupMembers <= 0 {
 		c.problemAt(path+".max_group_members", "must be a positive number of members (default 300000)")
 	}
+	if p.QuarantineAfter < 0 {
+		c.problemAt(path+".quarantine_after", "must be 0 (never) or a number of interrupted attempts (default 2)")
+	}
 	c.mapping(path+".mapping", p)
 	c.pgp(path+".pgp", p.PGP)
 }

@@ -18,6 +18,7 @@ const (
 	DefaultMaxFileSize     = 2 << 30 // 2 GiB
 	DefaultMaxValueBytes   = 64 << 10
 	DefaultMaxGroupMembers = 300_000
+	DefaultQuarantineAfter = 2
 	DefaultCarrierSchedule = "*/15 * * * *"
 	DefaultAcksSchedule    = "@every 1m"
 	DefaultAckTimeout      = 48 * time.Hour
@@ -70,6 +71,9 @@ func (c *checker) defaults() {
 		}
 		if !c.given(fmt.Sprintf("partners[%d].max_group_members", i)) {
 			p.MaxGroupMembers = DefaultMaxGroupMembers
+		}
+		if !c.given(fmt.Sprintf("partners[%d].quarantine_after", i)) {
+			p.QuarantineAfter = DefaultQuarantineAfter
 		}
 		c.folderDefaults(&p.Inbound.Folder, fmt.Sprintf("partners[%d].inbound", i))
 		c.folderDefaults(&p.Outbound, fmt.Sprintf("partners[%d].outbound", i))

@@ -79,6 +79,10 @@ type Partner struct {
 	// MaxGroupMembers refuses a group with more members in one file
 	// (default 300,000), which bounds the memory of one group's intake.
 	MaxGroupMembers int `yaml:"max_group_members"`
+	// QuarantineAfter moves a file to failed/ once this many processes
+	// died while processing it (default 2; 0: never), so one file that
+	// takes the daemon down (out of memory, say) cannot block the others.
+	QuarantineAfter int `yaml:"quarantine_after"`
 	// PGP decrypts the partner's files and encrypts what it receives.
 	PGP *PGP `yaml:"pgp"`
 

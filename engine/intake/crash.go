@@ -6,6 +6,11 @@ package intake
 const (
 	// CrashStaged: the file is copied to staging, not yet claimed.
 	CrashStaged = "intake-staged"
+	// CrashProcessing: the file is claimed and its attempt recorded, its
+	// groups not yet mapped. CrashProcessing+":"+NAME crashes only while
+	// the file NAME is processed (a file that always takes the process
+	// down, for the quarantine test).
+	CrashProcessing = "intake-processing"
 	// CrashCommitted: the file's groups and outcome are committed, its
 	// staged result documents not yet tidied or delivered.
 	CrashCommitted = "intake-committed"
@@ -18,4 +23,4 @@ const (
 )
 
 // CrashPoints lists the crash points in order.
-var CrashPoints = []string{CrashStaged, CrashCommitted, CrashResultWritten, CrashMoved}
+var CrashPoints = []string{CrashStaged, CrashProcessing, CrashCommitted, CrashResultWritten, CrashMoved}

@@ -154,6 +154,7 @@ func (in *Intake) takeFile(ctx context.Context, p *config.Partner, inbound trans
 		fs.Result, fs.SourceChanged = done.result, done.changed
 		return fs, err
 	case store.ClaimFinish:
+		in.attempts(p).end(st.sha) // a death after the commit left it
 		log.Info("finishing a file whose outcome was committed before an interruption")
 		fs.Outcome = rec.Outcome
 		done, err := in.finish(ctx, p, inbound, f, hasMarker, rec, resDir, false)
@@ -164,7 +165,25 @@ func (in *Intake) takeFile(ctx context.Context, p *config.Partner, inbound trans
 	if err := os.MkdirAll(resDir, 0o700); err != nil {
 		return fs, fmt.Errorf("creating result staging folder: %w", err)
 	}
+	att := in.attempts(p)
+	died, err := att.begin(st.sha)
+	if err != nil {
+		return fs, err
+	}
+	if p.QuarantineAfter > 0 && died >= p.QuarantineAfter {
+		if err := in.store.ReleaseFile(ctx, rec.ID); err != nil {
+			return fs, err
+		}
+		qs, err := in.quarantine(ctx, p, inbound, f, hasMarker, died)
+		if err == nil {
+			att.end(st.sha)
+		}
+		return qs, err
+	}
+	crash.Point(CrashProcessing)
+	crash.Point(CrashProcessing + ":" + f.Name)
 	res, err := in.process(ctx, p, rec, st, resJSON, resCSV)
+	att.end(st.sha)
 	if err != nil {
 		// Nothing was committed: forget the claim so the next pass retries.
 		if rerr := in.store.ReleaseFile(context.WithoutCancel(ctx), rec.ID); rerr != nil {

@@ -115,7 +115,7 @@ func TestCrashRandomKills(t *testing.T) {
 	groups, employees := iterations(12, 60), 4
 	sc := newScenario(rng, groups, employees, kills)
 
-	ref := newWorld(t, worldOptions{})
+	ref := newWorld(t, worldOptions{noQuarantine: true})
 	ref.dumpOnFailure()
 	ref.playClean(bin, sc)
 	want := ref.check(sc.dropped())
@@ -123,7 +123,7 @@ func TestCrashRandomKills(t *testing.T) {
 		t.Fatal("the run without crashes breaks the invariants")
 	}
 
-	w := newWorld(t, worldOptions{})
+	w := newWorld(t, worldOptions{noQuarantine: true})
 	w.dumpOnFailure()
 	// Kills fall anywhere in a pass as long as the world without crashes
 	// took for its longest one.

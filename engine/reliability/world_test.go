@@ -89,6 +89,9 @@ type worldOptions struct {
 	state string
 	// dir is where the world lives (default: a new temporary directory).
 	dir string
+	// noQuarantine sets every partner's quarantine_after to 0: random
+	// kills may fall twice on one file without it being set aside.
+	noQuarantine bool
 }
 
 // newWorld writes a world's config under a new temporary directory.
@@ -123,6 +126,9 @@ func newWorld(t testing.TB, opt worldOptions) *world {
 	extra := ""
 	if opt.maxFileSize > 0 {
 		extra = fmt.Sprintf("    max_file_size: %d\n", opt.maxFileSize)
+	}
+	if opt.noQuarantine {
+		extra += "    quarantine_after: 0\n"
 	}
 	for _, p := range partners {
 		in := "dir: var/partners/" + p + "/inbound"

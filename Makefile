@@ -20,10 +20,12 @@ run: build keys
 		var/carriers/bluecross/inbox var/carriers/bluecross/acks var/reports
 	@cp testdata/census-small.csv var/partners/acme/inbound/census-small.csv
 	@echo "onboard: dropped testdata/census-small.csv into var/partners/acme/inbound"
-	@set -e; \
-	$(BIN) carrier-sim -inbox var/carriers/bluecross/inbox -acks var/carriers/bluecross/acks -watch & sim=$$!; \
-	trap 'kill $$sim 2>/dev/null; wait $$sim 2>/dev/null' EXIT INT TERM; \
-	$(BIN) run -config $(CONFIG)
+	@$(BIN) carrier-sim -inbox var/carriers/bluecross/inbox -acks var/carriers/bluecross/acks -watch & sim=$$!; \
+	trap 'kill $$sim 2>/dev/null' EXIT; \
+	trap : INT TERM; \
+	$(BIN) run -config $(CONFIG); code=$$?; \
+	kill $$sim 2>/dev/null; wait $$sim 2>/dev/null; \
+	exit $$code
 
 # keys: the API keys config.example.yaml names, made once under var/keys
 # (mode 0600, never committed); an existing key is kept.

@@ -50,7 +50,7 @@ type Job struct {
 }
 
 // Stage order in a pass.
-var stageOrder = []string{"intake", "transmit", "acks", "ldex", "report"}
+var stageOrder = []string{"intake", "transmit", "acks", "ldex", "push", "report"}
 
 // jobBuilders add the jobs of the stages after intake; each stage's wiring
 // file in this package registers its builder in init.

@@ -85,6 +85,8 @@ type Partner struct {
 	QuarantineAfter int `yaml:"quarantine_after"`
 	// PGP decrypts the partner's files and encrypts what it receives.
 	PGP *PGP `yaml:"pgp"`
+	// Push POSTs the partner's LDEx bundles to its HTTPS receiver.
+	Push *Push `yaml:"push"`
 
 	// CompiledMapping is Mapping compiled by Load.
 	CompiledMapping *mappings.Mapping `yaml:"-"`

@@ -59,6 +59,9 @@ type Deliverer struct {
 	Now func() time.Time
 	// NewID returns a bundle id for a seed (default DefaultID).
 	NewID func(seed string) string
+	// PushFirstRetry, PushMaxRetry and PushGiveUp override the push
+	// package defaults of the same names (tests).
+	PushFirstRetry, PushMaxRetry, PushGiveUp time.Duration
 
 	mu    sync.Mutex
 	locks map[string]*sync.Mutex
@@ -250,6 +253,7 @@ func (r *run) group(ctx context.Context, p *config.Partner, g *store.GroupRecord
 	}
 	name := path.Join("ldex", safeName(g.ExternalIdentifier), b.BundleID+".json")
 	f, err := r.outbound(ctx, p)
+	body := bytes.Clone(buf.Bytes()) // the push sends the bundle as built
 	if err == nil {
 		// A partner with a pgp public_key_file gets BUNDLE_ID.json.pgp.
 		to, sealed := p.PGP.Seal(name, &buf)
@@ -266,6 +270,9 @@ func (r *run) group(ctx context.Context, p *config.Partner, g *store.GroupRecord
 	crash.Point(CrashDelivered)
 	err = d.store.Update(ctx, func(tx store.Tx) error {
 		if err := tx.RecordBundle(ctx, store.BundleRecord{ID: b.BundleID, GroupID: g.ID, ContentHash: hash, Path: name, DeliveredAt: now}); err != nil {
+			return err
+		}
+		if err := enqueuePush(ctx, tx, p, g.ID, b.BundleID, body, now); err != nil {
 			return err
 		}
 		return tx.ClearPendingAction(ctx, g.ID, PendingActionKind)

@@ -263,4 +263,21 @@ CREATE TABLE rejected_intakes (
 );
 CREATE INDEX rejected_intakes_at ON rejected_intakes(at);
 `,
+	// 9: the LDEx push outbox (store.Outbox): bundles waiting to be
+	// POSTed to a partner's push.url, queued with the bundle's record.
+	`
+CREATE TABLE push_outbox (
+	id           TEXT PRIMARY KEY,
+	partner_id   TEXT NOT NULL,
+	group_id     TEXT NOT NULL,
+	body         BLOB NOT NULL,
+	state        TEXT NOT NULL,
+	attempts     INTEGER NOT NULL,
+	next_attempt TEXT NOT NULL,
+	last_error   TEXT NOT NULL,
+	created_at   TEXT NOT NULL,
+	done_at      TEXT NOT NULL
+);
+CREATE INDEX push_outbox_due ON push_outbox(partner_id, state, next_attempt);
+`,
 }

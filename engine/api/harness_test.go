@@ -417,3 +417,15 @@ func mustStatus(t *testing.T, r reply, want int) {
 		t.Fatalf("status %d, want %d\n%s", r.status, want, strings.TrimSpace(string(r.body)))
 	}
 }
+
+// execOnboard runs a one-shot onboard command in dir.
+func execOnboard(t *testing.T, dir string, args ...string) error {
+	t.Helper()
+	cmd := exec.Command(onboardBin, args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%w\n%s", err, out)
+	}
+	return nil
+}

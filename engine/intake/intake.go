@@ -108,6 +108,18 @@ func (in *Intake) Pass(ctx context.Context, p *config.Partner) (Summary, error) 
 		if len(f.Name) > 5 && f.Name[len(f.Name)-5:] == ".done" {
 			markers[f.Name[:len(f.Name)-5]] = true
 		}
+		if reserved(f.Name) && ctx.Err() == nil {
+			// A file named archive or failed: answered and moved aside,
+			// so the folders beside it keep working (reserved.go).
+			if fs, err := in.rejectReserved(ctx, p, inbound, f); err != nil {
+				sum.Failed++
+				sum.LastErr = err
+				in.log.Error("file with a reserved name not answered; retried next pass", "partner", p.ID, "file", f.Name, "err", err)
+			} else {
+				sum.Files = append(sum.Files, fs)
+			}
+			continue
+		}
 		if f.Special {
 			// A symlink or other special file is never opened: answered
 			// and moved to failed/ (special.go).

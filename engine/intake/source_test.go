@@ -134,3 +134,34 @@ func TestLongFileNames(t *testing.T) {
 		t.Errorf("inbound still holds %q", left)
 	}
 }
+
+// TestReservedNames: files named archive and failed in the drop folder
+// made every later move into those folders fail, so no file of the
+// partner was ever finished. They are answered, renamed out of the way,
+// and the other files are taken.
+func TestReservedNames(t *testing.T) {
+	e := newEnv(t, "changes", 1<<30)
+	e.drop("archive", []byte("not a census"))
+	e.drop("FAILED", []byte("not a census"))
+	e.drop("census.csv", readTestdata(t, "census-small.csv"))
+	sum := e.pass()
+	if sum.Failed != 0 || len(sum.Files) != 3 {
+		t.Fatalf("pass: files %+v, failed %d, err %v", sum.Files, sum.Failed, sum.LastErr)
+	}
+	for _, name := range []string{"archive", "FAILED"} {
+		r := e.result(name)
+		if r.Outcome != store.OutcomeRejected || len(r.Errors) != 1 || !strings.Contains(r.Errors[0].Message, "may not be named") {
+			t.Errorf("%s: result %+v", name, r)
+		}
+	}
+	if r := e.result("census.csv"); r.Outcome != store.OutcomeAccepted {
+		t.Errorf("census.csv: %s", r.Outcome)
+	}
+	if !exists(t, filepath.Join(e.inbound, "archive", "census.csv")) {
+		t.Errorf("census.csv not archived; inbound %q", names(t, e.inbound))
+	}
+	// A second pass finds nothing left to do.
+	if sum := e.pass(); len(sum.Files) != 0 || sum.Failed != 0 {
+		t.Errorf("second pass: %+v", sum)
+	}
+}

@@ -2,6 +2,8 @@ package ldex
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"context"
 	"errors"
 	"fmt"
@@ -401,7 +403,9 @@ const maxNameLen = 100
 // safeName turns a partner's external identifier into one path element:
 // letters, digits, '.', '_' and '-' are kept, anything else becomes '_';
 // it never starts with '.' (a hidden or temporary name) and is at most
-// maxNameLen bytes.
+// maxNameLen bytes. A name that had to be changed ends with '-' and 8 hex
+// digits of the identifier's sha256, so that identifiers sanitised alike
+// (a/b, a_b, "a b") keep folders and feedback notes of their own.
 func safeName(s string) string {
 	var b strings.Builder
 	for _, c := range s {
@@ -419,5 +423,13 @@ func safeName(s string) string {
 	if out == "" || out[0] == '.' {
 		out = "_" + out
 	}
-	return out
+	if out == s {
+		return out
+	}
+	sum := sha256.Sum256([]byte(s))
+	tag := "-" + hex.EncodeToString(sum[:4])
+	if len(out) > maxNameLen-len(tag) {
+		out = out[:maxNameLen-len(tag)]
+	}
+	return out + tag
 }

@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -292,20 +294,46 @@ func TestHostileExternalIdentifier(t *testing.T) {
 	if len(res.Delivered) != 1 {
 		t.Fatalf("%+v", res)
 	}
-	if got := f.files(""); len(got) != 1 || !strings.HasPrefix(got[0], "ldex/_.._.._etc_G_1/") {
+	if got := f.files(""); len(got) != 1 || !strings.HasPrefix(got[0], "ldex/_.._.._etc_G_1-") {
 		t.Fatalf("files %v", got)
+	}
+}
+
+// TestSanitisedNamesStayApart: groups a/b, a_b and "a b" were given one
+// LDEx folder (and one feedback file name per second), so two of three
+// feedback notes were overwritten. Each group now has its own folder.
+func TestSanitisedNamesStayApart(t *testing.T) {
+	f := newFixture(t)
+	for i, id := range []string{"a/b", "a_b", "a b"} {
+		g := sampleGroup(id)
+		g.Employer.FEIN = fmt.Sprintf("5912345%02d", i)
+		f.onboard(g, fmt.Sprintf("P-%d", i))
+	}
+	if res := f.run(Scope{}); len(res.Delivered) != 3 {
+		t.Fatalf("delivered %+v, want three bundles", res)
+	}
+	folders := map[string]bool{}
+	for _, name := range f.files("ldex") {
+		folders[path.Dir(name)] = true
+	}
+	if len(folders) != 3 {
+		t.Errorf("bundle folders %v, want one per group", folders)
 	}
 }
 
 func TestSafeName(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"GCM-001", "GCM-001"},
-		{"a/b", "a_b"},
-		{"..", "_.."},
-		{".hidden", "_.hidden"},
-		{"", "_"},
-		{"Zürich 1", "Z_rich_1"},
-		{strings.Repeat("x", 300), strings.Repeat("x", maxNameLen)},
+		{"a_b", "a_b"},
+		// Changed names carry a hash of the identifier: a/b, "a b" and
+		// a_b had one folder, and overwrote each other's feedback notes.
+		{"a/b", "a_b-c14cddc0"},
+		{"a b", "a_b-c8687a08"},
+		{"..", "_..-5ec1f7e7"},
+		{".hidden", "_.hidden-16924190"},
+		{"", "_-e3b0c442"},
+		{"Zürich 1", "Z_rich_1-0b0065d8"},
+		{strings.Repeat("x", 300), strings.Repeat("x", maxNameLen-9) + "-0d4e2ca9"},
 	}
 	for _, tt := range tests {
 		if got := safeName(tt.in); got != tt.want {

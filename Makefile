@@ -58,7 +58,9 @@ lint:
 # soak: the reliability suites (engine/reliability: random kills, crash
 # points, faults, hostile input, load) with ONBOARD_SOAK=1, which means ten
 # times the kills on five times the groups and five thousand files, then
-# every fuzz test of the repository for SOAK_FUZZTIME each (default 1m).
+# every fuzz test of the repository for SOAK_FUZZTIME each (default 1m),
+# with minimising a new crasher bounded by SOAK_MINIMIZETIME (default 10s)
+# so the budget goes to fuzzing, not to shrinking interesting inputs.
 # A crash run logs its seed: ONBOARD_SEED=N replays its kills, and
 # ONBOARD_KEEP=DIR keeps the worlds for a look. A fuzz crasher lands in the
 # package's testdata/fuzz/: commit it with the fix.
@@ -67,7 +69,7 @@ soak:
 	@set -e; for f in $$(grep -rl --include='*_test.go' '^func Fuzz' .); do \
 		for fn in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$f); do \
 			echo "== $$fn in $$(dirname $$f) for $${SOAK_FUZZTIME:-1m}"; \
-			$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $${SOAK_FUZZTIME:-1m} $$(dirname $$f); \
+			$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $${SOAK_FUZZTIME:-1m} -fuzzminimizetime $${SOAK_MINIMIZETIME:-10s} $$(dirname $$f); \
 		done; \
 	done
 

@@ -29,6 +29,29 @@ type Readiness struct {
 	Stages  []StageStatus `json:"stages"`
 }
 
+// ReadinessSummary is the /readyz document for a client that is not on
+// the machine: the status without the details.
+type ReadinessSummary struct {
+	Ready  bool      `json:"ready"`
+	Status string    `json:"status"`
+	Time   time.Time `json:"time"`
+}
+
+// fromLocalhost reports whether r came from a loopback address directly,
+// not relayed by a proxy on the machine (which would add a forwarding
+// header).
+func fromLocalhost(r *http.Request) bool {
+	if r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("Forwarded") != "" || r.Header.Get("X-Real-Ip") != "" {
+		return false
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 // Check is one readiness check's outcome.
 type Check struct {
 	OK    bool   `json:"ok"`
@@ -95,6 +118,12 @@ func (d *Daemon) Handler() http.Handler {
 		code := http.StatusOK
 		if !rd.Ready {
 			code = http.StatusServiceUnavailable
+		}
+		if !fromLocalhost(r) {
+			// Paths, SFTP user@host and raw errors are for operators on
+			// the machine; anyone else gets the status alone.
+			writeJSON(w, code, ReadinessSummary{Ready: rd.Ready, Status: rd.Status, Time: rd.Time})
+			return
 		}
 		writeJSON(w, code, rd)
 	})

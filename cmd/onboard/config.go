@@ -32,6 +32,9 @@ func (c *configCmd) Run(ctx context.Context, m *Main, args []string) int {
 	if !ok {
 		return 1
 	}
+	for _, n := range cfg.Notes {
+		fmt.Fprintln(m.Stdout, n.String())
+	}
 	fmt.Fprintf(m.Stdout, "%s: ok (%d partners, %d carriers)\n", cfg.Path, len(cfg.Partners), len(cfg.Carriers))
 	return 0
 }

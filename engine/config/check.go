@@ -9,6 +9,7 @@ import (
 
 	"github.com/onboard/onboard/engine/model"
 	"github.com/onboard/onboard/formats/fixedwidth"
+	"github.com/onboard/onboard/formats/x12"
 	"github.com/onboard/onboard/mappings"
 )
 
@@ -234,21 +235,24 @@ func (c *checker) x12(path string, cr *Carrier) {
 			c.problemAt(p, "%q is longer than the %d characters ISA allows", id.v, id.max)
 		} else if strings.ContainsAny(id.v, all) {
 			c.problemAt(p, "%q contains one of the X12 delimiters %s", id.v, all)
+		} else if id.max == 2 && !x12.GuideAllows("ISA05", id.v) {
+			c.problemAt(p, "%q is not an interchange id qualifier the implementation guide allows (ISA05, ISA07): use %s",
+				id.v, orList(x12.GuideCodes("ISA05")))
 		}
 	}
 	c.oneOf(path+".usage", x.Usage, UsageTest, UsageProd)
 	for _, pl := range sortedKeys(x.ProductLines) {
 		if !slices.Contains(model.ProductLines, pl) {
 			c.problemAt(path+".product_lines."+pl, "%q is not a product line: use %s", pl, orList(model.ProductLines))
-		} else {
-			c.required(path+".product_lines."+pl, x.ProductLines[pl], "the HD03 insurance line code for "+pl)
+		} else if c.required(path+".product_lines."+pl, x.ProductLines[pl], "the HD03 insurance line code for "+pl) {
+			c.guideCode(path+".product_lines."+pl, "HD03", "insurance line", pl, x.ProductLines[pl])
 		}
 	}
 	for _, lvl := range sortedKeys(x.CoverageLevels) {
 		if !slices.Contains(model.CoverageLevels, lvl) {
 			c.problemAt(path+".coverage_levels."+lvl, "%q is not a coverage level: use %s", lvl, orList(model.CoverageLevels))
-		} else {
-			c.required(path+".coverage_levels."+lvl, x.CoverageLevels[lvl], "the HD05 coverage level code for "+lvl)
+		} else if c.required(path+".coverage_levels."+lvl, x.CoverageLevels[lvl], "the HD05 coverage level code for "+lvl) {
+			c.guideCode(path+".coverage_levels."+lvl, "HD05", "coverage level", lvl, x.CoverageLevels[lvl])
 		}
 	}
 	// Every plan's product line needs an HD03 code, or its members could
@@ -260,6 +264,28 @@ func (c *checker) x12(path string, cr *Carrier) {
 				pl.ProductLine, pl.ProductLine, map[string]string{model.ProductLife: "AC", model.ProductADD: "ADD"}[pl.ProductLine])
 		}
 	}
+}
+
+// guideCode checks a code of the carrier's configuration against the
+// implementation guide's list for elem (embedded in the binary). The one
+// deviation allowed is an HD03 for a product line the guide has no code
+// for (basic life, AD&D): the carrier's companion guide names it, and it
+// is a note, not a problem (DESIGN.md §7).
+func (c *checker) guideCode(path, elem, what, key, code string) {
+	if x12.GuideAllows(elem, code) {
+		return
+	}
+	if elem == "HD03" && x12.CompanionProductLine(key) {
+		c.note(path, "HD03 %q for %s is the carrier's companion-guide code, a declared deviation: the implementation guide has no insurance line code for %s", code, key, key)
+		return
+	}
+	c.problemAt(path, "%q is not an %s code the implementation guide allows for %s: use %s", code, elem+" "+what, key, orList(x12.GuideCodes(elem)))
+}
+
+// note records something config check prints without failing the load.
+func (c *checker) note(path, format string, args ...any) {
+	at := c.where(path)
+	c.cfg.Notes = append(c.cfg.Notes, Problem{File: c.file, Line: at.line, Column: at.col, Path: path, Message: "note: " + fmt.Sprintf(format, args...)})
 }
 
 func isAlnum(b byte) bool {

@@ -86,6 +86,11 @@ func TestLoadProblems(t *testing.T) {
 			{"layouts/broken.yaml:4:7", `width is required for field "x"`},
 			{"layouts/broken.yaml:4:17", `"widht" is not a known key`},
 		}},
+		{"codes outside the implementation guide", "bad-codes.yaml", nil, []want{
+			{"bad-codes.yaml:13:25: carriers[0].x12.sender_qualifier", `"XX" is not an interchange id qualifier the implementation guide allows (ISA05, ISA07): use "01", "14"`},
+			{"bad-codes.yaml:16:32: carriers[0].x12.product_lines.medical", `"MEDICAL" is not an HD03 insurance line code the implementation guide allows for medical: use "AG"`},
+			{"bad-codes.yaml:17:33: carriers[0].x12.coverage_levels.family", `"FAMILY" is not an HD05 coverage level code the implementation guide allows for family`},
+		}},
 		{"not YAML", "syntax.yaml", nil, []want{
 			{"syntax.yaml:4:1", "the file is not valid YAML"},
 		}},

@@ -13,6 +13,10 @@ import (
 type Config struct {
 	// Path is the config file the configuration was loaded from.
 	Path string `yaml:"-"`
+	// Notes are what config check prints without failing: the declared
+	// deviations from the X12 implementation guide (a companion-guide HD03
+	// for basic life or AD&D), each at its file:line:column.
+	Notes []Problem `yaml:"-"`
 
 	State State `yaml:"state"`
 	HTTP  HTTP  `yaml:"http"`

@@ -103,6 +103,9 @@ func NewWriter834(w io.Writer, env Envelope, opts Options834) (*Writer834, error
 			}
 		}
 	}
+	if err := checkGuideCodes(opts); err != nil {
+		return nil, err
+	}
 	wr := NewWriter(w, d)
 	if err := wr.BeginInterchange(env); err != nil {
 		return nil, fmt.Errorf("writing 834 envelope: %w", err)

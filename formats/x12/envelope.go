@@ -65,6 +65,11 @@ func validateEnvelope(env Envelope) error {
 	if env.Usage != "T" && env.Usage != "P" {
 		return fmt.Errorf("%w: usage indicator (ISA15) must be T or P", ErrBadEnvelope)
 	}
+	for _, q := range []struct{ elem, v string }{{"ISA05", env.SenderQualifier}, {"ISA07", env.ReceiverQualifier}} {
+		if !GuideAllows(q.elem, strings.TrimSpace(q.v)) {
+			return fmt.Errorf("%w: interchange id qualifier (%s) %q %w", ErrBadEnvelope, q.elem, q.v, ErrCodeOutsideGuide)
+		}
+	}
 	if err := checkControl("interchange control number (ISA13)", env.ISA13); err != nil {
 		return err
 	}

@@ -16,8 +16,8 @@ func statusMessages(events []store.Event) []ldexfmt.StatusMessage {
 	out := make([]ldexfmt.StatusMessage, 0, min(len(events), MaxStatusMessages))
 	for i := len(events) - 1; i >= 0 && len(out) < MaxStatusMessages; i-- {
 		e := events[i]
-		if !e.To.Valid() {
-			continue
+		if !e.To.Valid() || e.Source == store.PushEventSource {
+			continue // a push is not news to the partner it reached
 		}
 		out = append(out, ldexfmt.StatusMessage{At: e.At, Status: string(e.To), Message: sentence(e)})
 	}

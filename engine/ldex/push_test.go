@@ -1,19 +1,11 @@
 package ldex
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/hex"
-	"encoding/pem"
 	"io"
-	"math/big"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -25,6 +17,7 @@ import (
 	"time"
 
 	"github.com/onboard/onboard/engine/config"
+	"github.com/onboard/onboard/engine/ldex/pushtest"
 	"github.com/onboard/onboard/engine/store"
 )
 
@@ -39,37 +32,11 @@ type receiver struct {
 	answer func(n int, w http.ResponseWriter) // n counts from 1
 }
 
-// newTestCA writes a CA certificate to dir and returns a server
-// certificate it signed for 127.0.0.1.
-func newTestCA(t *testing.T, dir string) (caFile string, leaf tls.Certificate) {
-	t.Helper()
-	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	ca := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "onboard test CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true,
-		KeyUsage: x509.KeyUsageCertSign, BasicConstraintsValid: true}
-	caDER, err := x509.CreateCertificate(rand.Reader, ca, ca, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	caCert, _ := x509.ParseCertificate(caDER)
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "receiver"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, &key.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	caFile = filepath.Join(dir, "ca.pem")
-	os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), 0o600)
-	return caFile, tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
-}
-
 func newReceiver(t *testing.T, answer func(n int, w http.ResponseWriter)) *receiver {
 	t.Helper()
 	r := &receiver{answer: answer}
 	var leaf tls.Certificate
-	r.caFile, leaf = newTestCA(t, t.TempDir())
+	r.caFile, leaf = pushtest.NewCA(t, t.TempDir())
 	r.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body, _ := io.ReadAll(req.Body)
 		r.mu.Lock()
@@ -202,6 +169,11 @@ func TestPushFailsThreeTimesThenDelivers(t *testing.T) {
 			req.Header.Get("Content-Type") != "application/json" {
 			t.Fatalf("request %d: %s %v", i, req.URL, req.Header)
 		}
+	}
+	// The push's history event is not news to the partner: the next LDEx
+	// pass builds no new bundle for it.
+	if res := f.run(Scope{}); len(res.Delivered) != 0 {
+		t.Fatalf("a push made a new bundle: %+v", res)
 	}
 	events, err := f.st.Events(f.ctx, groupID)
 	if err != nil {

@@ -19,6 +19,11 @@ const (
 	PushAbandoned = "abandoned"
 )
 
+// PushEventSource is the source of the event FinishPush records on the
+// group. Such an event changes no status; a bundle's status messages leave
+// it out, or every push would change the next bundle.
+const PushEventSource = "ldex push"
+
 // PushRecord is one bundle in the outbox.
 type PushRecord struct {
 	// ID is the bundle id: the receiver's idempotency key.

@@ -89,7 +89,7 @@ func (t *sqliteTx) FinishPush(ctx context.Context, id, state string, attempts in
 	}
 	_, err = t.tx.ExecContext(ctx, `INSERT INTO events (group_id, subscriber_id, at, from_status, to_status, reason, source)
 		SELECT g.id, '', ?, g.status, g.status, ?, ? FROM push_outbox p JOIN groups g ON g.id = p.group_id WHERE p.id = ?`,
-		fmtTime(at), reason, "ldex push", id)
+		fmtTime(at), reason, store.PushEventSource, id)
 	if err != nil {
 		return fmt.Errorf("recording push event of bundle %s: %w", id, err)
 	}

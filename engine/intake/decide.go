@@ -85,6 +85,7 @@ func (in *Intake) decide(ctx context.Context, p *config.Partner, doc *document, 
 		}
 		return g.SourceDigest
 	}
+	twins := newStoredTwins(ctx, in.store, p.ID)
 	finish := func(ctx context.Context, tx store.Tx, fileErrs []model.Error) error {
 		d.Result, d.FileErrs = in.fileResult(rw, fileErrs)
 		if err := rw.end(d.Result.Outcome, now, d.FileErrs); err != nil {
@@ -121,6 +122,13 @@ func (in *Intake) decide(ctx context.Context, p *config.Partner, doc *document, 
 				return err
 			}
 			fileErrs, err := walk(ctx, p, carrier, rec.Name, withProgress(doc.src, rec.Name, doc.size, in.Progress), stream, now, known, func(sg *model.SourcedGroup, errs []model.Error, h *groupHash) error {
+				if tw, err := twins.twin(sg.Group.ExternalIdentifier); err != nil {
+					return err
+				} else if tw != "" {
+					errs = append(errs, caseTwinError("group.external_identifier", sg.Group.ExternalIdentifier, tw, "(a group onboard already has for this partner)"))
+					sg.Locate(errs)
+					h = nil
+				}
 				gr, err := in.apply(ctx, tx, m, sg, errs, h, rec.ID, doc)
 				if err != nil {
 					return err

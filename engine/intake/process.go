@@ -141,7 +141,7 @@ func readGroups(ctx context.Context, src groupSource, p *config.Partner, carrier
 	// the previous one: each is about half of the reading side, which is
 	// all an unchanged re-drop does.
 	var fileErrs []model.Error
-	seen := map[string]int{}
+	seen := map[string]seenGroup{}
 	err := overlap(ctx, func(ctx context.Context, emit func(*model.SourcedGroup) error) error {
 		for {
 			if err := ctx.Err(); err != nil {
@@ -180,15 +180,18 @@ func readGroups(ctx context.Context, src groupSource, p *config.Partner, carrier
 // hashes it when it is valid. seen holds the first line of each group
 // external identifier met so far in the file. A group whose stored version
 // was read from the same rows (known) is neither: see digest.go.
-func checkGroup(sg *model.SourcedGroup, p *config.Partner, v *validate.Carrier, now time.Time, seen map[string]int,
+func checkGroup(sg *model.SourcedGroup, p *config.Partner, v *validate.Carrier, now time.Time, seen map[string]seenGroup,
 	known func(ext string) string) ([]model.Error, *groupHash) {
 	g := sg.Group
 	g.PartnerID = p.ID
 	g.CarrierID = p.Carrier
-	line, dup := seen[g.ExternalIdentifier]
+	// Keyed in upper case: the carrier reads identifiers so, and abc and
+	// ABC would be one group there.
+	first, dup := seen[strings.ToUpper(g.ExternalIdentifier)]
 	if !dup {
-		seen[g.ExternalIdentifier] = sg.Line
+		seen[strings.ToUpper(g.ExternalIdentifier)] = seenGroup{line: sg.Line, ext: g.ExternalIdentifier}
 	}
+	line := first.line
 	dup = dup && g.ExternalIdentifier != ""
 	var digest string
 	if known != nil { // no store to compare with ('onboard check'), nothing to record
@@ -196,7 +199,10 @@ func checkGroup(sg *model.SourcedGroup, p *config.Partner, v *validate.Carrier, 
 	}
 	check := func() ([]model.Error, *groupHash) {
 		errs := validateGroup(sg, v, now)
-		if dup {
+		switch {
+		case dup && first.ext != g.ExternalIdentifier:
+			errs = append(errs, caseTwinError("group.external_identifier", g.ExternalIdentifier, first.ext, fmt.Sprintf("at line %d of this file", line)))
+		case dup:
 			errs = append(errs, model.Error{ErrorType: model.ErrParameterDuplicate, Parameter: "group.external_identifier",
 				Value:   g.ExternalIdentifier,
 				Message: fmt.Sprintf("Group %s appears twice in this file (first at line %d); send each group once per file.", g.ExternalIdentifier, line)})

@@ -115,14 +115,23 @@ func (v *checker) address(base entity, a *model.Address, required bool, owner st
 }
 
 // member records a subscriber or dependent id; subscribers and dependents
-// share one namespace within a group.
+// share one namespace within a group. Ids are compared in upper case:
+// carriers read them so, and E1002 and e1002 would be one member there.
 func (v *checker) member(a at, id string, seen map[string]string, what string) {
-	if first, dup := seen[id]; dup {
+	key := strings.ToUpper(id)
+	if first, dup := seen[key]; dup {
+		firstWhat, firstID, _ := strings.Cut(first, "\x00")
+		if firstID != id {
+			v.add(model.ErrParameterDuplicate, a.param(), id, fmt.Sprintf(
+				"Member %s differs only in upper and lower case from member %s of this group (a %s); carriers read identifiers in upper case, "+
+					"so the two would be one: give each subscriber and dependent its own external_identifier.", id, firstID, firstWhat))
+			return
+		}
 		v.add(model.ErrParameterDuplicate, a.param(), id, fmt.Sprintf(
-			"Member %s appears more than once in this group (first as a %s); give each subscriber and dependent its own external_identifier.", id, first))
+			"Member %s appears more than once in this group (first as a %s); give each subscriber and dependent its own external_identifier.", id, firstWhat))
 		return
 	}
-	seen[id] = what
+	seen[key] = what + "\x00" + id
 }
 
 func (v *checker) person(base entity, owner, first, middle, last string) {

@@ -143,20 +143,33 @@ func buildRow(ctx context.Context, r store.Reader, cfg *config.Config, g *store.
 		}
 	}
 	if len(acks) > 0 {
+		// The acknowledgement's own summary counts the whole transmission
+		// (every group it carried): the report says what it came to for
+		// this group's members.
 		a := acks[0]
 		kind := a.Kind
 		if kind == "result" {
 			kind = "result file"
 		}
-		row.LastAck, row.LastAckAt = strings.TrimSpace(kind+" "+a.Result), a.ReceivedAt
+		row.LastAck, row.LastAckAt = kind, a.ReceivedAt
+		row.AckCounts = ackCounts(counts)
 	}
 	for _, e := range g.Errors {
 		row.TopErrors = append(row.TopErrors, e.Message)
+		row.ErrorDetails = append(row.ErrorDetails, ErrorDetail{Message: e.Message})
 	}
 	for _, s := range subs {
 		for _, e := range s.Errors {
 			row.TopErrors = append(row.TopErrors, e.Message)
+			row.ErrorDetails = append(row.ErrorDetails, ErrorDetail{Member: s.ExternalIdentifier, Message: e.Message})
 		}
+	}
+	hist, err := r.GroupHistory(ctx, g.ID, maxHistory)
+	if err != nil {
+		return Row{}, err
+	}
+	for _, e := range hist {
+		row.History = append(row.History, HistoryEntry{At: e.At, From: string(e.From), To: string(e.To), Reason: e.Reason})
 	}
 	row.ErrorCount = len(row.TopErrors)
 	if len(actions) == 0 {
@@ -171,6 +184,22 @@ func buildRow(ctx context.Context, r store.Reader, cfg *config.Config, g *store.
 	}
 	row.PendingAction, row.PendingSince = GroupPendingAction(g, subs, members, actions)
 	return row, nil
+}
+
+// ackCounts says where a group's members stand after an acknowledgement:
+// accepted (synced), rejected (errors), awaiting the carrier's answer
+// (submitted), and not sent yet (pending), only the non-zero ones.
+func ackCounts(counts map[model.Status]int) string {
+	var parts []string
+	for _, c := range []struct {
+		st   model.Status
+		word string
+	}{{model.StatusSynced, "accepted"}, {model.StatusErrors, "rejected"}, {model.StatusSubmitted, "awaiting answer"}, {model.StatusPending, "not sent yet"}} {
+		if n := counts[c.st]; n > 0 || c.st == model.StatusSynced || c.st == model.StatusErrors {
+			parts = append(parts, fmt.Sprintf("%d %s", n, c.word))
+		}
+	}
+	return strings.Join(parts, " · ")
 }
 
 // overdue returns the pending action of the group's oldest transmission
@@ -220,13 +249,15 @@ const CrashWritten = "report-written"
 // its root). Each file is rendered in memory first and written atomically
 // (a temporary name renamed into place), so a reader sees the old report
 // or the new one, never half of one.
-func WriteFiles(ctx context.Context, f transport.Folder, dir string, rows []Row, now time.Time, title string, perm uint32) error {
+// refresh is how often the page reloads itself (the report schedule's
+// interval; 0 for never).
+func WriteFiles(ctx context.Context, f transport.Folder, dir string, rows []Row, now time.Time, title string, perm uint32, refresh time.Duration) error {
 	for _, file := range []struct {
 		name  string
 		write func(io.Writer) error
 	}{
 		{CSVName, func(w io.Writer) error { return WriteCSV(w, rows, now) }},
-		{HTMLName, func(w io.Writer) error { return WriteHTML(w, rows, now, title) }},
+		{HTMLName, func(w io.Writer) error { return WriteHTML(w, rows, now, title, refresh) }},
 	} {
 		name := file.name
 		if dir != "" {
@@ -266,11 +297,12 @@ func Publish(ctx context.Context, r store.Reader, cfg *config.Config, open Opene
 	if err != nil {
 		return err
 	}
+	refresh := Interval(cfg.Reports.Schedule, now)
 	var errs []error
 	if cfg.Reports.Dir != "" {
 		f, err := open(ctx, config.Folder{Dir: cfg.Reports.Dir})
 		if err == nil {
-			err = WriteFiles(ctx, f, "", rows, now, "onboard — onboarding status", LocalMode)
+			err = WriteFiles(ctx, f, "", rows, now, "onboard — onboarding status", LocalMode, refresh)
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("writing status reports: %w", err))
@@ -287,11 +319,29 @@ func Publish(ctx context.Context, r store.Reader, cfg *config.Config, open Opene
 		}
 		f, err := open(ctx, p.Outbound)
 		if err == nil {
-			err = WriteFiles(ctx, f, PartnerDir, ForPartner(rows, p.ID), now, name+" — onboarding status", PartnerMode)
+			err = WriteFiles(ctx, f, PartnerDir, ForPartner(rows, p.ID), now, name+" — onboarding status", PartnerMode, refresh)
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("writing status reports of partner %s: %w", p.ID, err))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// Interval is the time between two runs of a report schedule after now
+// (a cron spec or "@every D"), or 0 when spec is empty or unreadable: the
+// page then does not reload itself.
+func Interval(spec string, now time.Time) time.Duration {
+	if spec == "" {
+		return 0
+	}
+	s, err := config.ParseSchedule(spec)
+	if err != nil {
+		return 0
+	}
+	next := s.Next(now)
+	if next.IsZero() {
+		return 0
+	}
+	return s.Next(next).Sub(next)
 }

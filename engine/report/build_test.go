@@ -199,7 +199,12 @@ func TestBuildRows(t *testing.T) {
 		{"G-1 last file at", g1.LastFileAt, t0.Add(time.Minute)},
 		{"G-1 last transmission", g1.LastTransmission, "bluecross-000000001.834"},
 		{"G-1 last transmission at", g1.LastTransmissionAt, t0.Add(2 * time.Minute)},
-		{"G-1 last ack", g1.LastAck, "result file accepted"},
+		{"G-1 last ack", g1.LastAck, "result file"},
+		{"G-1 ack counts: its own members only", g1.AckCounts, "2 accepted · 0 rejected"},
+		{"G-2 ack counts: its own members only", g2.AckCounts, "1 accepted · 1 rejected"},
+		{"G-2 errors name the member", g2.ErrorDetails, []ErrorDetail{{Member: "E2", Message: "The carrier does not cover this ZIP code."}}},
+		{"G-2 history ends in errors", lastTo(g2.History), "errors"},
+		{"G-1 history ends in synced", lastTo(g1.History), "synced"},
 		{"G-1 policy", g1.PolicyNumber, "BCX-1"},
 		{"G-1 no action", g1.PendingAction, ""},
 		{"G-2 status", g2.Status, "errors"},
@@ -238,6 +243,8 @@ func equal(a, b any) bool {
 			}
 		}
 		return true
+	case []ErrorDetail:
+		return slices.Equal(x, b.([]ErrorDetail))
 	}
 	return a == b
 }
@@ -326,4 +333,12 @@ func TestPublishGoesOnPastAFailingFolder(t *testing.T) {
 			t.Errorf("%s not written: %v", p, err)
 		}
 	}
+}
+
+// lastTo is the status a history ends in ("" for none).
+func lastTo(h []HistoryEntry) string {
+	if len(h) == 0 {
+		return ""
+	}
+	return h[len(h)-1].To
 }

@@ -62,7 +62,7 @@ func WriteCSV(w io.Writer, rows []Row, now time.Time) error {
 			SubscribersErrors:    strconv.Itoa(r.SubscribersByStatus["errors"]),
 			LastFileReceived:     describe(r.LastFileReceived, r.LastFileAt),
 			LastTransmission:     describe(r.LastTransmission, r.LastTransmissionAt),
-			LastAcknowledgement:  describe(r.LastAck, r.LastAckAt),
+			LastAcknowledgement:  describe(joinNonEmpty(r.LastAck, r.AckCounts, ": "), r.LastAckAt),
 			PolicyNumber:         r.PolicyNumber,
 			ErrorCount:           strconv.Itoa(r.ErrorCount),
 			PendingAction:        r.PendingAction,
@@ -100,4 +100,15 @@ func neutralise(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// joinNonEmpty joins a and b with sep, or returns the one that is set.
+func joinNonEmpty(a, b, sep string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + sep + b
 }

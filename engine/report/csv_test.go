@@ -73,7 +73,7 @@ func TestWriteCSV(t *testing.T) {
 		{"NW-7", "subscribers_submitted", "12"},
 		{"NW-7", "subscribers_pending", "0"},
 		{"G-1002", "error_count", "3"},
-		{"G-1002", "last_acknowledgement", "999 rejected (2025-03-07 08:00 UTC)"},
+		{"G-1002", "last_acknowledgement", "999 rejected: 5 accepted · 2 rejected (2025-03-07 08:00 UTC)"},
 		{"NW-7", "last_acknowledgement", ""},
 		{"G-1001", "last_transmission", "BLUECROSS-834-000000042.x12 (2025-03-03 12:00 UTC)"},
 		{"G-1001", "policy_number", "BCX-778812"},

@@ -9,8 +9,11 @@
 // partner and group external id, every cell neutralised against formula
 // injection. WriteHTML writes status.html: one self-contained page (inline
 // CSS, no scripts, no remote assets) with a status chart in inline SVG, the
-// pending actions oldest first, the most frequent errors and a table per
-// partner, readable on a phone.
+// pending actions oldest first, the most frequent errors with the groups
+// and members they are on, the recent rejected intakes, a table per partner
+// that fits 1440 px without sideways scrolling (cards on a phone), and each
+// group's timeline under its anchor (#g-ID); it reloads itself on the
+// report schedule.
 //
 //	err := report.Publish(ctx, st, cfg, pool.Open, time.Now()) // the report stage
 //
@@ -20,7 +23,7 @@
 //	if err := report.WriteCSV(csvFile, rows, now); err != nil {
 //		return err
 //	}
-//	if err := report.WriteHTML(htmlFile, rows, now, "ACME Benefits — onboarding status"); err != nil {
+//	if err := report.WriteHTML(htmlFile, rows, now, "ACME Benefits — onboarding status", time.Minute); err != nil {
 //		return err
 //	}
 package report

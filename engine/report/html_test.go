@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 const testTitle = "ACME & Northwind — onboarding status"
@@ -13,7 +14,7 @@ const testTitle = "ACME & Northwind — onboarding status"
 func renderHTML(t *testing.T, rows []Row, title string) string {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := WriteHTML(&buf, rows, now, title); err != nil {
+	if err := WriteHTML(&buf, rows, now, title, 0); err != nil {
 		t.Fatalf("WriteHTML: %v", err)
 	}
 	return buf.String()
@@ -31,11 +32,11 @@ func section(t *testing.T, page, id string) string {
 }
 
 func TestWriteHTMLGolden(t *testing.T) {
-	golden(t, "status.golden.html", renderHTML(t, sampleRows(), testTitle))
+	golden(t, "status.golden.html", renderHTML(t, sampleAll(), testTitle))
 }
 
 func TestWriteHTMLHostileValuesAreInert(t *testing.T) {
-	page := renderHTML(t, sampleRows(), `<script>alert("title")</script>`)
+	page := renderHTML(t, sampleAll(), `<script>alert("title")</script>`)
 	if strings.Contains(strings.ToLower(page), "<script") {
 		t.Error("page contains a <script element")
 	}
@@ -49,8 +50,16 @@ func TestWriteHTMLHostileValuesAreInert(t *testing.T) {
 			t.Errorf("page lacks the escaped text %s", want)
 		}
 	}
-	if strings.Contains(page, "href=") {
-		t.Error("page contains a link")
+	// Links only lead within the page (a group's anchor, a section).
+	for _, m := range regexp.MustCompile(`href="([^"]*)"`).FindAllStringSubmatch(page, -1) {
+		if !strings.HasPrefix(m[1], "#") {
+			t.Errorf("page links out of itself: %s", m[0])
+		}
+	}
+	for _, want := range []string{"&lt;broken&gt;.json", "submitted → <span class=\"to\">errors</span>: &lt;b&gt;999 rejected&lt;/b&gt; set 0002"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks the escaped text %s", want)
+		}
 	}
 }
 
@@ -65,8 +74,7 @@ func TestWriteHTMLSelfContained(t *testing.T) {
 		`<meta name="viewport" content="width=device-width, initial-scale=1">`,
 		`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
 		"<style>",
-		".table-wrap{overflow-x:auto",
-		`<div class="table-wrap"><table>`,
+		"table-layout:fixed",
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %s", want)
@@ -104,8 +112,8 @@ func TestWriteHTMLChart(t *testing.T) {
 }
 
 func TestWriteHTMLTablePerPartner(t *testing.T) {
-	page := renderHTML(t, sampleRows(), testTitle)
-	if n := strings.Count(page, `<section class="partner">`); n != 2 {
+	page := renderHTML(t, sampleAll(), testTitle)
+	if n := strings.Count(page, `<section class="partner" id="p-`); n != 2 {
 		t.Fatalf("got %d partner tables, want 2", n)
 	}
 	acme := strings.Index(page, "<h2>ACME Benefits <small>acme · 3 groups: 1 pending, 1 synced, 1 errors</small></h2>")
@@ -113,17 +121,20 @@ func TestWriteHTMLTablePerPartner(t *testing.T) {
 	if acme < 0 || north < 0 || acme > north {
 		t.Fatalf("partner headings missing or out of order (acme at %d, northwind at %d)", acme, north)
 	}
-	acmeTable, northTable := page[acme:north], page[north:]
+	acmeTable, northTable := page[acme:north], page[north:strings.Index(page, `<section id="histories">`)]
 	assertOrder(t, acmeTable, "G-1001", "G-1002", "G-1003")
 	assertOrder(t, northTable, "NW-3", "NW-7")
 	if strings.Contains(acmeTable, "NW-7") || strings.Contains(northTable, "G-1001") {
 		t.Error("a group is in another partner's table")
 	}
 	for _, want := range []string{
-		`<tr class="st-errors"><td class="sticky">&lt;script&gt;alert(1)&lt;/script&gt; LLC<span class="sub">G-1002</span></td><td><span class="badge">errors</span></td><td>3d 4h`,
-		`<td class="num n-synced">5</td><td class="num n-errors">2</td>`,
+		`<tr class="st-errors"><td data-label="Group"><a class="emp" href="#g-3b1e9a52-8c4d-4f6e-a7b8-c9d0e1f2a3b4">&lt;script&gt;alert(1)&lt;/script&gt; LLC</a><span class="sub">G-1002 · bluecross</span>`,
+		`<td data-label="Status"><span class="badge">errors</span><span class="sub">3d 4h`,
+		`<li class="n-synced"><span class="n">5</span>synced</li><li class="n-errors"><span class="n">2</span>errors</li>`,
 		`BLUECROSS-834-000000049.x12<span class="sub"><time datetime="2025-03-07T07:30:00Z">2025-03-07 07:30 UTC</time></span>`,
-		`<td>BCX-778812</td>`,
+		// The acknowledgement counts this group's members only.
+		`<dt>Ack</dt><dd>999 rejected: 5 accepted · 2 rejected<span class="sub">`,
+		`<td data-label="Policy">BCX-778812</td>`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("partner table lacks %s", want)
@@ -141,12 +152,12 @@ func TestWriteHTMLTablePerPartner(t *testing.T) {
 }
 
 func TestWriteHTMLPendingActionsOldestFirst(t *testing.T) {
-	pending := section(t, renderHTML(t, sampleRows(), testTitle), "pending")
+	pending := section(t, renderHTML(t, sampleAll(), testTitle), "pending")
 	assertOrder(t, pending, "G-1002", "NW-7", "NW-3", "G-1003")
 	if strings.Contains(pending, "G-1001") {
 		t.Error("a synced group with nothing pending is listed")
 	}
-	for _, want := range []string{"<td>3d 4h</td>", "partner to fix 3 error(s) and send an updated file", "<td>47m</td>"} {
+	for _, want := range []string{`<td data-label="Waiting">3d 4h</td>`, "partner to fix 3 error(s) and send an updated file", `<td data-label="Waiting">47m</td>`} {
 		if !strings.Contains(pending, want) {
 			t.Errorf("pending actions lack %s", want)
 		}
@@ -154,11 +165,13 @@ func TestWriteHTMLPendingActionsOldestFirst(t *testing.T) {
 }
 
 func TestWriteHTMLMostFrequentErrors(t *testing.T) {
-	errs := section(t, renderHTML(t, sampleRows(), testTitle), "errors")
+	errs := section(t, renderHTML(t, sampleAll(), testTitle), "errors")
 	for _, want := range []string{
-		`<tr><td class="num">2</td><td class="num">1</td><td class="wrap">coverage must start on the first day of a month</td></tr>`,
-		`<tr><td class="num">2</td><td class="num">2</td><td class="wrap">zip must be 5 digits or ZIP&#43;4</td></tr>`,
-		`<tr><td class="num">1</td><td class="num">1</td><td class="wrap">birth_date must be a date in the past</td></tr>`,
+		// Each message names the groups and members it is on, linked to the group.
+		`<td data-label="Message">coverage must start on the first day of a month</td><td data-label="Where"><ul class="where"><li><a href="#g-3b1e9a52-8c4d-4f6e-a7b8-c9d0e1f2a3b4">acme G-1002</a>: E2001, E2002</li></ul></td>`,
+		`<td data-label="Message">zip must be 5 digits or ZIP&#43;4</td><td data-label="Where"><ul class="where"><li><a href="#g-3b1e9a52-8c4d-4f6e-a7b8-c9d0e1f2a3b4">acme G-1002</a></li><li><a href="#g-5e4d3c2b-1a09-4f8e-b7d6-c5b4a3928170">acme G-1003</a></li></ul>`,
+		`<tr><td class="num" data-label="Count">1</td><td class="num" data-label="Groups">1</td><td data-label="Message">birth_date must be a date in the past</td>`,
+		`northwind NW-3</a>: NW3-E7`,
 	} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("errors section lacks %s\n%s", want, errs)
@@ -177,7 +190,7 @@ func TestWriteHTMLMostFrequentErrors(t *testing.T) {
 
 func TestWriteHTMLEmpty(t *testing.T) {
 	page := renderHTML(t, nil, "Nothing here")
-	for _, want := range []string{"0 groups · 0 partners", "Nothing is waiting.", "No outstanding errors.", "No groups yet.", "<svg"} {
+	for _, want := range []string{"0 groups · 0 partners", "Nothing is waiting.", "No outstanding errors.", "No groups yet.", "No rejected intakes.", "<svg"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("empty report lacks %q", want)
 		}
@@ -189,7 +202,7 @@ type failingWriter struct{}
 func (failingWriter) Write([]byte) (int, error) { return 0, fmt.Errorf("disk full") }
 
 func TestWriteErrorsWrap(t *testing.T) {
-	if err := WriteHTML(failingWriter{}, sampleRows(), now, "t"); err == nil || !strings.Contains(err.Error(), "writing status html: disk full") {
+	if err := WriteHTML(failingWriter{}, sampleRows(), now, "t", 0); err == nil || !strings.Contains(err.Error(), "writing status html: disk full") {
 		t.Errorf("WriteHTML error = %v", err)
 	}
 	if err := WriteCSV(failingWriter{}, sampleRows(), now); err == nil || !strings.Contains(err.Error(), "disk full") {
@@ -211,5 +224,66 @@ func assertOrder(t *testing.T, s string, want ...string) {
 			t.Errorf("%q out of order (want order %v)", w, want)
 		}
 		last = i
+	}
+}
+
+func TestWriteHTMLRejectedIntakes(t *testing.T) {
+	page := renderHTML(t, sampleAll(), testTitle)
+	rej := section(t, page, "rejected")
+	assertOrder(t, rej, "&lt;broken&gt;.json", "G-1009") // newest first
+	for _, want := range []string{
+		`<td data-label="Partner">acme</td><td data-label="Group">G-1009</td><td data-label="File">acme-census-0309.csv</td><td class="num errs" data-label="Errors">4</td><td data-label="Since">20h 0m`,
+		`<td data-label="Group"><span class="muted">(whole file)</span></td>`,
+		"partner to fix 4 errors in acme-census-0309.csv and send it again",
+	} {
+		if !strings.Contains(rej, want) {
+			t.Errorf("rejected intakes lack %s\n%s", want, rej)
+		}
+	}
+	// They are not groups: the counts and the partner tables leave them out.
+	if !strings.Contains(page, "5 groups · 2 partners · 2 rejected intakes") || strings.Contains(page[strings.Index(page, `id="p-acme"`):strings.Index(page, `<section id="histories">`)], "G-1009") {
+		t.Error("rejected intakes counted as groups")
+	}
+}
+
+func TestWriteHTMLGroupHistories(t *testing.T) {
+	page := renderHTML(t, sampleAll(), testTitle)
+	hist := page[strings.Index(page, `<section id="histories">`):]
+	// One anchor per group, each linked from its row.
+	for _, id := range []string{"7c1d2e3f-0000-4a4a-8b8b-0f1e2d3c4b5a", "3b1e9a52-8c4d-4f6e-a7b8-c9d0e1f2a3b4",
+		"5e4d3c2b-1a09-4f8e-b7d6-c5b4a3928170", "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", "0f6c5d2e-4b3a-4c1d-9e8f-7a6b5c4d3e2f"} {
+		if strings.Count(page, `id="g-`+id+`"`) != 1 || !strings.Contains(page, `href="#g-`+id+`"`) {
+			t.Errorf("group %s has no single anchor linked from its row", id)
+		}
+	}
+	for _, want := range []string{
+		`<li><time datetime="2025-03-07T07:00:00Z">2025-03-07 07:00 UTC</time> — <span class="to">pending</span>: created from acme-census-0307.csv</li>`,
+		`<li><time datetime="2025-03-07T07:30:00Z">2025-03-07 07:30 UTC</time> — pending → <span class="to">submitted</span>: sent in BLUECROSS-834-000000049.x12</li>`,
+	} {
+		if !strings.Contains(hist, want) {
+			t.Errorf("histories lack %s", want)
+		}
+	}
+	assertOrder(t, hist, "created from acme-census-0307.csv", "sent in BLUECROSS", "999 rejected")
+}
+
+func TestWriteHTMLRefresh(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf, sampleRows(), now, "t", 90*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `<meta http-equiv="refresh" content="90">`) {
+		t.Error("no refresh every 90s")
+	}
+	if strings.Contains(renderHTML(t, sampleRows(), "t"), `http-equiv="refresh"`) {
+		t.Error("a report without a schedule reloads itself")
+	}
+	for _, tt := range []struct {
+		spec string
+		want time.Duration
+	}{{"@every 30s", 30 * time.Second}, {"*/5 * * * *", 5 * time.Minute}, {"0 6 * * *", 24 * time.Hour}, {"", 0}, {"nonsense", 0}} {
+		if got := Interval(tt.spec, now); got != tt.want {
+			t.Errorf("Interval(%q) = %v, want %v", tt.spec, got, tt.want)
+		}
 	}
 }

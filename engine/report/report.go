@@ -47,12 +47,37 @@ type Row struct {
 	// TopErrors holds the messages of the group's outstanding errors, one
 	// per error (repeats count), for the "most frequent errors" summary.
 	TopErrors []string
+	// AckCounts says what the last acknowledgement came to for this
+	// group's own members ("3 accepted · 1 rejected"), never the whole
+	// transmission's; empty without an acknowledgement.
+	AckCounts string
+	// ErrorDetails are the outstanding errors with the member each is on
+	// (Member empty for the group's own), in the order of TopErrors.
+	ErrorDetails []ErrorDetail
+	// History is the group's status timeline (latest entries, oldest
+	// first), shown under the group's anchor in the HTML report.
+	History []HistoryEntry
 	// Rejected marks a rejected intake (DESIGN.md §6): a group that a
 	// file's rejection kept out of the store, or a file rejected before
 	// any group was read (GroupExternalID empty). LastFileReceived names
 	// the file, StatusSince when; Status is "rejected".
 	Rejected bool
 }
+
+// ErrorDetail is one outstanding error and the member it is on.
+type ErrorDetail struct {
+	Member, Message string
+}
+
+// HistoryEntry is one status change of a group.
+type HistoryEntry struct {
+	At               time.Time
+	From, To, Reason string
+}
+
+// maxHistory is how many of a group's latest status changes the HTML
+// report shows.
+const maxHistory = 12
 
 // StatusRejected is the status the reports show for a rejected intake.
 const StatusRejected = "rejected"
@@ -143,7 +168,21 @@ type topError struct {
 	Message string
 	Count   int // occurrences across every row
 	Groups  int // rows that have it at least once
+	// Where lists the groups it is on, each with its members
+	// ("G-1002: E1, E2"), at most maxWhere of them.
+	Where []errorPlace
+	// More counts the groups left out of Where.
+	More int
 }
+
+// errorPlace is a group an error is on and the members it is on there.
+type errorPlace struct {
+	Group, GroupID, Partner string
+	Members                 string // "E1, E2", or "" for the group's own error
+}
+
+// maxWhere is how many groups the summary names for one message.
+const maxWhere = 5
 
 // maxTopErrors is how many messages the summary lists.
 const maxTopErrors = 10
@@ -155,6 +194,12 @@ func topErrors(rows []Row) []topError {
 	byMsg := map[string]*topError{}
 	for _, r := range rows {
 		seen := map[string]bool{}
+		members := map[string][]string{} // message → the members it is on in this row
+		for _, d := range r.ErrorDetails {
+			if m := strings.TrimSpace(d.Message); d.Member != "" && !slices.Contains(members[m], d.Member) {
+				members[m] = append(members[m], d.Member)
+			}
+		}
 		for _, m := range r.TopErrors {
 			m = strings.TrimSpace(m)
 			if m == "" {
@@ -169,6 +214,12 @@ func topErrors(rows []Row) []topError {
 			if !seen[m] {
 				seen[m] = true
 				e.Groups++
+				if len(e.Where) < maxWhere {
+					e.Where = append(e.Where, errorPlace{Group: r.GroupExternalID, GroupID: r.GroupID, Partner: r.Partner,
+						Members: strings.Join(members[m], ", ")})
+				} else {
+					e.More++
+				}
 			}
 		}
 	}

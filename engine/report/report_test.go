@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/onboard/onboard/engine/store"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
@@ -50,6 +52,17 @@ func sampleRows() []Row {
 				"coverage must start on the first day of a month",
 				"zip must be 5 digits or ZIP+4",
 			},
+			ErrorDetails: []ErrorDetail{
+				{Member: "E2001", Message: "coverage must start on the first day of a month"},
+				{Member: "E2002", Message: "coverage must start on the first day of a month"},
+				{Message: "zip must be 5 digits or ZIP+4"},
+			},
+			AckCounts: "5 accepted · 2 rejected",
+			History: []HistoryEntry{
+				{At: ago(3*24*time.Hour + 5*time.Hour), To: "pending", Reason: "created from acme-census-0307.csv"},
+				{At: ago(3*24*time.Hour + 4*time.Hour + 30*time.Minute), From: "pending", To: "submitted", Reason: "sent in BLUECROSS-834-000000049.x12"},
+				{At: ago(3*24*time.Hour + 4*time.Hour), From: "submitted", To: "errors", Reason: "<b>999 rejected</b> set 0002"},
+			},
 		},
 		{
 			Partner: "acme", PartnerName: "ACME Benefits", GroupExternalID: "G-1001", GroupID: "7c1d2e3f-0000-4a4a-8b8b-0f1e2d3c4b5a",
@@ -75,10 +88,24 @@ func sampleRows() []Row {
 			LastFileReceived:    "@northwind.csv", LastFileAt: ago(10 * time.Hour),
 			ErrorCount:    1,
 			PendingAction: "+ feedback: no policy number yet", PendingSince: ago(9*time.Hour + 5*time.Minute),
-			TopErrors: []string{"birth_date must be a date in the past"},
+			TopErrors:    []string{"birth_date must be a date in the past"},
+			ErrorDetails: []ErrorDetail{{Member: "NW3-E7", Message: "birth_date must be a date in the past"}},
 		},
 	}
 }
+
+// sampleRejected are two rejected intakes: a group, and a file rejected
+// whole under a hostile name.
+func sampleRejected() []Row {
+	return []Row{
+		RejectedRow(store.RejectedIntake{PartnerID: "acme", FileID: "f-9", File: "acme-census-0309.csv", GroupExternalID: "G-1009",
+			ErrorCount: 4, At: now.Add(-20 * time.Hour)}, "ACME Benefits"),
+		RejectedRow(store.RejectedIntake{PartnerID: "northwind", FileID: "f-8", File: "<broken>.json", ErrorCount: 1, At: now.Add(-2 * time.Hour)}, "Northwind HR"),
+	}
+}
+
+// sampleAll is sampleRows then sampleRejected, as Build returns them.
+func sampleAll() []Row { return append(sampleRows(), sampleRejected()...) }
 
 // golden compares got with testdata/name, rewriting it under -update.
 func golden(t *testing.T, name, got string) {
@@ -181,9 +208,13 @@ func TestSortRows(t *testing.T) {
 func TestTopErrors(t *testing.T) {
 	got := topErrors(sampleRows())
 	want := []topError{
-		{Message: "coverage must start on the first day of a month", Count: 2, Groups: 1},
-		{Message: "zip must be 5 digits or ZIP+4", Count: 2, Groups: 2},
-		{Message: "birth_date must be a date in the past", Count: 1, Groups: 1},
+		{Message: "coverage must start on the first day of a month", Count: 2, Groups: 1,
+			Where: []errorPlace{{Group: "G-1002", GroupID: "3b1e9a52-8c4d-4f6e-a7b8-c9d0e1f2a3b4", Partner: "acme", Members: "E2001, E2002"}}},
+		{Message: "zip must be 5 digits or ZIP+4", Count: 2, Groups: 2,
+			Where: []errorPlace{{Group: "G-1002", GroupID: "3b1e9a52-8c4d-4f6e-a7b8-c9d0e1f2a3b4", Partner: "acme"},
+				{Group: "G-1003", GroupID: "5e4d3c2b-1a09-4f8e-b7d6-c5b4a3928170", Partner: "acme"}}},
+		{Message: "birth_date must be a date in the past", Count: 1, Groups: 1,
+			Where: []errorPlace{{Group: "NW-3", GroupID: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", Partner: "northwind", Members: "NW3-E7"}}},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("topErrors = %+v\nwant %+v", got, want)

@@ -62,6 +62,9 @@ type Reader interface {
 	// was read), newest first, at most limit; partnerID "" for every
 	// partner's.
 	RejectedIntakes(ctx context.Context, partnerID string, limit int) ([]RejectedIntake, error)
+	// GroupHistory returns the group-level status events of a group (its
+	// subscribers' left out), the latest limit of them, oldest first.
+	GroupHistory(ctx context.Context, groupID string, limit int) ([]Event, error)
 }
 
 // Tx is a write transaction. Every status change it makes records an event.

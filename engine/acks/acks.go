@@ -33,6 +33,11 @@ const KindResult = "result"
 // ack_timeout for its final acknowledgement (report.AckOverdueKind).
 const PendingActionKind = "ack_overdue"
 
+// PendingActionCountKind is the kind of the pending action given to every
+// group of a transmission whose 999 counts other transaction sets (AK902,
+// AK903) than the transmission carried.
+const PendingActionCountKind = "ack_count_mismatch"
+
 // Opener returns the folder a config names (the engine's pool).
 type Opener func(ctx context.Context, f config.Folder) (transport.Folder, error)
 

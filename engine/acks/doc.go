@@ -11,9 +11,12 @@
 //
 // # What a file is
 //
-// A file whose content begins with ISA (after an optional byte-order mark
-// and white space) is X12: TA1 and 999 (or 997) acknowledgements, read by
-// formats/x12, several in one file allowed. Anything else is read as a
+// A file whose content begins with ISA, in any case (after an optional
+// byte-order mark and white space), is X12: TA1 and 999 (or 997)
+// acknowledgements, read by formats/x12, several interchanges in one file
+// allowed, each applied on its own: one that matches nothing goes to
+// failed/ alone (NAME.interchange-N with its .error.txt) while the others
+// are applied. Anything else is read as a
 // carrier result file (ReadResults): CSV with the columns transmission,
 // group_external_identifier, subscriber_external_identifier, result
 // (accepted or rejected), error_code, message and policy_number, which a
@@ -21,9 +24,13 @@
 //
 // # Matching
 //
-// A TA1 answers the transmission whose ISA13 it names (TA101); a 999
-// answers the transmission whose GS06 it names (AK102), and each of its
-// set responses (AK202) must name a set that transmission carried (ST02).
+// An X12 acknowledgement must come from the carrier: its ISA05/ISA06,
+// ISA07/ISA08 and GS02/GS03 are the transmissions' receiver and sender
+// reversed, else it matches nothing (control numbers alone are small
+// counters another trading partner's may share). A TA1 answers the
+// transmission whose ISA13 it names (TA101); a 999 answers the
+// transmission whose GS06 it names (AK102), and each of its set responses
+// (AK202) must name a set that transmission carried (ST02).
 // A result file names its transmission in the transmission column (the
 // file name onboard delivered, or its ISA13) or, when that column is
 // blank, by its own name, which begins with the delivered file's name
@@ -42,8 +49,13 @@
 //   - TA1 A or E: the interchange's envelope is accepted; statuses stay.
 //   - TA1 R: every group and member of the transmission goes to errors with
 //     a carrier_error saying the whole file was rejected.
-//   - 999 set rejected (IK5 R, or AK9 R for the whole group): the set's
-//     group and members go to errors. Each IK3 inside a member's loop (by
+//   - A 999 answers the sets its AK2 loops name, each by its own IK5 (its
+//     AK9 when the IK5 is missing); a 999 without AK2 answers every set of
+//     the group by its AK9. A set no 999 names stays submitted: with one
+//     999 per set, each speaks for its own. AK902/AK903 that differ from
+//     the sets sent become a pending action (PendingActionCountKind) on
+//     the transmission's groups.
+//   - 999 set rejected: the set's group and members go to errors. Each IK3 inside a member's loop (by
 //     segment position, else by a CTX naming the subscriber) becomes that
 //     member's error, with parameter group.subscribers[E1001] or
 //     group.subscribers[E1001].dependents[E1001-S]; an IK3 outside every

@@ -69,6 +69,12 @@ type env struct {
 
 func newEnv(t *testing.T, carrierExtra string) *env {
 	t.Helper()
+	return newEnvCensus(t, carrierExtra, "census-small.csv")
+}
+
+// newEnvCensus is newEnv with another census of testdata/ delivered.
+func newEnvCensus(t *testing.T, carrierExtra, census string) *env {
+	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "onboard.yaml")
 	if err := os.WriteFile(path, []byte(fmt.Sprintf(testConfig, carrierExtra)), 0o600); err != nil {
@@ -107,11 +113,11 @@ func newEnv(t *testing.T, carrierExtra string) *env {
 	}
 
 	// Intake and transmission, as the earlier stages do it.
-	data, err := os.ReadFile(filepath.Join("testdata", "census-small.csv"))
+	data, err := os.ReadFile(filepath.Join("testdata", census))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "var/in/census-small.csv"), data, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "var/in", census), data, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	in := intake.New(st, cfg, open, log)

@@ -24,6 +24,12 @@ type plan struct {
 	result string // summary: accepted, rejected, ...
 	state  string // the transmission's ack state the answer implies
 	groups []*groupPlan
+	// checkFinal: the answer covers some of the transmission's sets; it
+	// is final once none of the transmission's members is submitted.
+	checkFinal bool
+	// countNote is a pending action for every group of the transmission:
+	// the acknowledgement's counts disagree with what was sent.
+	countNote string
 }
 
 // groupPlan is what an acknowledgement says about one group of the
@@ -223,6 +229,23 @@ func (a *Acker) applyPlan(ctx context.Context, tx store.Tx, p *plan, file string
 	if err != nil {
 		return err
 	}
+	if p.checkFinal {
+		final, err := noneSubmitted(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		if final {
+			p.state = store.AckFinal
+		}
+	}
+	if p.countNote != "" {
+		for _, gp := range p.groups {
+			if err := tx.SetPendingAction(ctx, store.PendingAction{GroupID: gp.rec.ID, Kind: PendingActionCountKind,
+				Message: p.countNote, Since: now}); err != nil {
+				return err
+			}
+		}
+	}
 	if ackRank(p.state) >= ackRank(cur.AckState) {
 		if err := tx.SetTransmissionAck(ctx, p.tr.ID, p.state, p.result, now); err != nil {
 			return err
@@ -230,6 +253,8 @@ func (a *Acker) applyPlan(ctx context.Context, tx store.Tx, p *plan, file string
 		cur.AckState = p.state
 	}
 	for _, gp := range p.groups {
+		// A group whose set this acknowledgement does not name is
+		// refreshed too: the transmission's answer may have become final.
 		reason := gp.accepted
 		if gp.rejected() {
 			reason = gp.rejection
@@ -253,6 +278,28 @@ func (a *Acker) applyPlan(ctx context.Context, tx store.Tx, p *plan, file string
 		}
 	}
 	return nil
+}
+
+// noneSubmitted reports whether no member the transmission carried is
+// still submitted (its answer came, in this acknowledgement or an
+// earlier one).
+func noneSubmitted(ctx context.Context, tx store.Reader, p *plan) (bool, error) {
+	for _, gp := range p.groups {
+		subs, err := tx.Subscribers(ctx, gp.rec.ID)
+		if err != nil {
+			return false, err
+		}
+		carried := map[string]bool{}
+		for _, sub := range gp.order {
+			carried[sub] = true
+		}
+		for _, s := range subs {
+			if carried[s.ExternalIdentifier] && s.Status == model.StatusSubmitted && !gp.newer[s.ExternalIdentifier] {
+				return false, nil
+			}
+		}
+	}
+	return true, nil
 }
 
 // laterIndex finds the subscribers of a group that transmissions recorded

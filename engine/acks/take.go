@@ -61,6 +61,7 @@ func (a *Acker) take(ctx context.Context, folder transport.Folder, f transport.F
 	}
 	fr.Kind = doc.kind()
 	var plans []*plan
+	var skipped []skippedInterchange
 	err = a.store.Update(ctx, func(tx store.Tx) error {
 		// Checked again inside the write transaction: one writer.
 		if _, err := tx.AckBySHA(ctx, a.carrier.ID, sha); err == nil {
@@ -68,7 +69,7 @@ func (a *Acker) take(ctx context.Context, folder transport.Folder, f transport.F
 		}
 		var err error
 		if doc.acks != nil {
-			plans, err = a.planX12(ctx, tx, doc.acks, f.Name)
+			plans, skipped, err = a.planX12(ctx, tx, doc.acks, f.Name)
 		} else {
 			var p *plan
 			p, err = a.planResult(ctx, tx, doc.rows, f.Name)
@@ -101,7 +102,72 @@ func (a *Acker) take(ctx context.Context, folder transport.Folder, f transport.F
 	}
 	crash.Point(CrashApplied)
 	fr.Outcome, fr.Transmission, fr.Result = OutcomeApplied, plans[0].tr.FileName, summary(plans)
+	if len(skipped) > 0 {
+		var errs []error
+		for _, sk := range skipped {
+			errs = append(errs, fmt.Errorf("interchange %d not applied: %w", sk.index, sk.err))
+		}
+		fr.Err = errors.Join(errs...)
+		if err := a.failInterchanges(ctx, folder, f.Name, local, skipped); err != nil {
+			return fr, err
+		}
+	}
 	return fr, a.archive(ctx, folder, f.Name, sha)
+}
+
+// failInterchanges writes each interchange of a file that could not be
+// applied, while the file's others were, to failed/ on its own
+// (NAME.interchange-N) with its .error.txt.
+func (a *Acker) failInterchanges(ctx context.Context, folder transport.Folder, name, local string, skipped []skippedInterchange) error {
+	data, err := os.ReadFile(local)
+	if err != nil {
+		return fmt.Errorf("reading staged acknowledgement: %w", err)
+	}
+	for _, sk := range skipped {
+		part := interchangeBytes(data, sk.index)
+		sum := sha256.Sum256(part)
+		sha := hex.EncodeToString(sum[:])
+		partName := fmt.Sprintf("%s.interchange-%d", name, sk.index)
+		to, err := a.target(ctx, folder, DirFailed, partName, sha)
+		if err != nil {
+			return err
+		}
+		if err := folder.Write(ctx, to, bytes.NewReader(part), 0o600); err != nil {
+			return fmt.Errorf("writing %s: %w", to, err)
+		}
+		if err := folder.Write(ctx, to+".error.txt", strings.NewReader(a.errorText(partName, sha, sk.err)), 0o600); err != nil {
+			return fmt.Errorf("writing %s.error.txt: %w", to, err)
+		}
+		a.log.Warn("acknowledgement interchange not applied", "carrier", a.carrier.ID, "file", name, "interchange", sk.index, "error", sk.err)
+	}
+	return nil
+}
+
+// interchangeBytes returns the n-th interchange of an X12 file (1 for the
+// first): from its ISA to the next ISA or the end.
+func interchangeBytes(data []byte, n int) []byte {
+	rd := x12.NewReader(bytes.NewReader(data))
+	start, seen := int64(-1), 0
+	for {
+		seg, err := rd.Next()
+		if err != nil {
+			break
+		}
+		if seg.ID != "ISA" {
+			continue
+		}
+		seen++
+		switch {
+		case seen == n:
+			start = seg.Offset
+		case seen == n+1 && start >= 0:
+			return data[start:seg.Offset]
+		}
+	}
+	if start < 0 {
+		return nil
+	}
+	return data[start:]
 }
 
 // summary is the recorded result of a file's acknowledgements: the one
@@ -182,7 +248,7 @@ func readFile(name string, columns map[string]string) (*document, error) {
 	if IsX12(br) {
 		acks, err := x12.ReadAcks(br)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrUnreadable, err)
+			return nil, fmt.Errorf("%w: the file begins as X12 (ISA) but cannot be read as a TA1, 999 or 997: %w", ErrUnreadable, err)
 		}
 		return &document{acks: acks}, nil
 	}
@@ -193,16 +259,17 @@ func readFile(name string, columns map[string]string) (*document, error) {
 	return &document{rows: rows}, nil
 }
 
-// IsX12 reports whether the content r begins with is X12: "ISA" after an
-// optional UTF-8 byte-order mark and white space. It only peeks: r is
-// left unread.
+// IsX12 reports whether the content r begins with is X12: "ISA", in any
+// case, after an optional UTF-8 byte-order mark and white space (a
+// lower-case interchange is X12 that the reader then refuses as such, not
+// a result file with missing columns). It only peeks: r is left unread.
 func IsX12(r *bufio.Reader) bool {
 	for n := 64; ; n *= 2 {
 		b, err := r.Peek(n)
 		rest := bytes.TrimPrefix(b, []byte{0xEF, 0xBB, 0xBF})
 		rest = bytes.TrimLeft(rest, " \t\r\n\f\v")
 		if len(rest) >= 3 {
-			return string(rest[:3]) == "ISA"
+			return strings.EqualFold(string(rest[:3]), "ISA")
 		}
 		if err != nil || n >= r.Size() {
 			return false

@@ -12,13 +12,60 @@ import (
 	"github.com/onboard/onboard/formats/x12"
 )
 
-// planX12 matches each acknowledgement of an X12 file to its transmission
-// (a TA1 by the ISA13 it acknowledges, a 999 or 997 by the GS06 of the
+// skippedInterchange is an interchange of an X12 file that could not be
+// applied (it matches no transmission, or comes from another trading
+// partner) while others of the file were.
+type skippedInterchange struct {
+	index int // 1 for the file's first ISA
+	err   error
+}
+
+// planX12 matches each interchange of an X12 file to its transmission (a
+// TA1 by the ISA13 it acknowledges, a 999 or 997 by the GS06 of the
 // functional group it acknowledges and the ST02 of each set) and works out
-// what it says.
-func (a *Acker) planX12(ctx context.Context, r store.Reader, acks []*x12.Ack, file string) ([]*plan, error) {
+// what it says. Each interchange stands on its own: one that cannot be
+// matched is returned in skipped and the others are planned; only when
+// none can be is the file an error.
+func (a *Acker) planX12(ctx context.Context, r store.Reader, acks []*x12.Ack, file string) (plans []*plan, skipped []skippedInterchange, err error) {
+	var order []int
+	byIC := map[int][]*x12.Ack{}
+	for _, ack := range acks {
+		if _, ok := byIC[ack.Interchange]; !ok {
+			order = append(order, ack.Interchange)
+		}
+		byIC[ack.Interchange] = append(byIC[ack.Interchange], ack)
+	}
+	for _, ic := range order {
+		ps, err := a.planInterchange(ctx, r, byIC[ic], file)
+		if errors.Is(err, ErrUnmatched) {
+			skipped = append(skipped, skippedInterchange{index: ic, err: err})
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		plans = append(plans, ps...)
+	}
+	if len(plans) == 0 {
+		if len(skipped) == 1 {
+			return nil, nil, skipped[0].err
+		}
+		errs := make([]error, len(skipped))
+		for i, sk := range skipped {
+			errs[i] = fmt.Errorf("interchange %d: %w", sk.index, sk.err)
+		}
+		return nil, nil, errors.Join(errs...)
+	}
+	return plans, skipped, nil
+}
+
+// planInterchange plans the acknowledgements of one interchange.
+func (a *Acker) planInterchange(ctx context.Context, r store.Reader, acks []*x12.Ack, file string) ([]*plan, error) {
 	var plans []*plan
 	for _, ack := range acks {
+		if err := a.checkParties(ack); err != nil {
+			return nil, err
+		}
 		tr, err := a.matchX12(ctx, r, ack)
 		if err != nil {
 			return nil, err
@@ -39,6 +86,36 @@ func (a *Acker) planX12(ctx context.Context, r store.Reader, acks []*x12.Ack, fi
 		plans = append(plans, p)
 	}
 	return plans, nil
+}
+
+// checkParties refuses an acknowledgement that does not come from the
+// carrier: its interchange's sender and receiver (ISA05/ISA06,
+// ISA07/ISA08) and its functional group's (GS02, GS03) must be those of
+// onboard's transmissions to the carrier, reversed. Control numbers are
+// small counters; another trading partner's can match ours.
+func (a *Acker) checkParties(ack *x12.Ack) error {
+	x := a.carrier.X12
+	checks := []struct{ what, got, want string }{
+		{"ISA06 (interchange sender)", ack.SenderID, x.ReceiverID},
+		{"ISA08 (interchange receiver)", ack.ReceiverID, x.SenderID},
+		{"ISA05 (sender qualifier)", ack.SenderQualifier, x.ReceiverQualifier},
+		{"ISA07 (receiver qualifier)", ack.ReceiverQualifier, x.SenderQualifier},
+	}
+	if ack.Kind != x12.KindTA1 {
+		checks = append(checks,
+			struct{ what, got, want string }{"GS02 (application sender)", ack.GroupSender, x.ReceiverID},
+			struct{ what, got, want string }{"GS03 (application receiver)", ack.GroupReceiver, x.SenderID})
+	}
+	for _, c := range checks {
+		if c.want == "" {
+			continue // not configured (a qualifier left to its default elsewhere)
+		}
+		if !strings.EqualFold(strings.TrimSpace(c.got), strings.TrimSpace(c.want)) {
+			return fmt.Errorf("%w: the %s's %s is %q, but carrier %s's acknowledgements must come from %s %q to %s %q (the transmission's receiver and sender reversed): it is another trading partner's",
+				ErrUnmatched, ack.Kind, c.what, c.got, a.carrier.ID, x.ReceiverQualifier, x.ReceiverID, x.SenderQualifier, x.SenderID)
+		}
+	}
+	return nil
 }
 
 // matchX12 finds the transmission an acknowledgement answers.
@@ -100,11 +177,15 @@ func (a *Acker) planTA1(p *plan, t *x12.TA1, file string) {
 }
 
 // plan999 works out an implementation (or functional) acknowledgement.
-// A rejected set puts its group and members in errors: an IK3 inside a
-// member's loop (by segment position, else by a CTX naming the
-// subscriber) becomes that member's error; the set's other members are
-// rejected with it. An accepted set keeps its members submitted, or syncs
-// them when the carrier is synced on the 999.
+// Each AK2..IK5 loop answers its own transaction set only: a rejected set
+// puts its group and members in errors (an IK3 inside a member's loop, by
+// segment position, else by a CTX naming the subscriber, becomes that
+// member's error; the set's other members are rejected with it); an
+// accepted set keeps its members submitted, or syncs them when the
+// carrier is synced on the 999. An AK9 alone (no AK2) answers every set of
+// the functional group. A set no AK2 names stays as it was: with one 999
+// per set, each 999 speaks for its own. AK902/AK903 are compared with the
+// sets sent; a mismatch becomes a pending action.
 func (a *Acker) plan999(p *plan, ack *x12.Ack, file string) error {
 	sets := map[int64]*x12.SetAck{}
 	for i := range ack.Sets {
@@ -115,12 +196,16 @@ func (a *Acker) plan999(p *plan, ack *x12.Ack, file string) error {
 		}
 		sets[s.ST02] = s
 	}
-	all := ack.Rejected()
+	named := len(ack.Sets) > 0
 	syncOn999 := a.carrier.SyncedOn == config.SyncedOn999
-	rejectedGroups := 0
+	rejectedGroups, answered := 0, 0
 	for _, gp := range p.groups {
 		s := sets[gp.tg.ST02]
-		if all || (s != nil && !s.Accepted()) {
+		if named && s == nil {
+			continue // no AK2 names its set: it stays as it was
+		}
+		answered++
+		if setRejected(ack, s) {
 			rejectedGroups++
 			a.rejectSet(gp, ack, s, file)
 			continue
@@ -146,13 +231,38 @@ func (a *Acker) plan999(p *plan, ack *x12.Ack, file string) error {
 	switch {
 	case rejectedGroups == len(p.groups):
 		p.state = store.AckRejected
+	case answered < len(p.groups):
+		// Other sets wait for their own answer; the transmission is
+		// answered for good once none of its members is submitted.
+		p.state, p.checkFinal = store.AckAccepted, true
 	case syncOn999:
 		p.state = store.AckFinal
 	default:
 		p.state = store.AckAccepted
 	}
-	p.result = result999(ack, rejectedGroups, len(p.groups))
+	if g := ack.AK9; g != nil && (g.Included != len(p.groups) || g.Received != len(p.groups)) {
+		p.countNote = fmt.Sprintf("carrier %s's %s in %s counts %d transaction sets included and %d received (AK902, AK903) in functional group %d, but %s carried %d: ask the carrier whether the whole file arrived",
+			a.carrier.ID, ack.Kind, file, g.Included, g.Received, ack.GroupControl, p.tr.FileName, len(p.groups))
+	}
+	p.result = result999(ack, rejectedGroups, answered)
 	return nil
+}
+
+// setRejected reports whether a 999 rejects set s (nil: a 999 without
+// AK2 loops, whose AK9 answers the whole group). A set's IK5 decides for
+// it; without an IK5 its AK9 does.
+func setRejected(ack *x12.Ack, s *x12.SetAck) bool {
+	if s != nil && s.Code != "" {
+		return !s.Accepted()
+	}
+	if ack.AK9 != nil {
+		switch ack.AK9.Code {
+		case "R", "M", "W", "X":
+			return true
+		}
+		return false
+	}
+	return s != nil // an AK2 with neither IK5 nor AK9: nothing accepted it
 }
 
 // rejectSet rejects a group whose set (s, nil when the acknowledgement

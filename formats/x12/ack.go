@@ -22,8 +22,15 @@ const (
 type Ack struct {
 	Kind string // KindTA1, or Kind999/Kind997 when the ack holds one
 	// The acknowledgement's own interchange.
-	SenderID, ReceiverID string // ISA06, ISA08 (trimmed)
-	ControlNumber        int64  // ISA13
+	SenderQualifier, ReceiverQualifier string // ISA05, ISA07
+	SenderID, ReceiverID               string // ISA06, ISA08 (trimmed)
+	ControlNumber                      int64  // ISA13
+	// Interchange is the interchange's place in the file (1 for the
+	// first ISA): a file may hold several, each answering on its own.
+	Interchange int
+	// GroupSender and GroupReceiver are GS02 and GS03 of the functional
+	// group holding a 999 or 997; empty for a TA1.
+	GroupSender, GroupReceiver string
 
 	// InterchangeControl is TA101: the ISA13 of the interchange
 	// acknowledged; 0 without a TA1.
@@ -186,6 +193,11 @@ type ackParser struct {
 	acks     []*Ack
 	sender   string
 	receiver string
+	sendQ    string
+	recvQ    string
+	isa      int // interchanges read
+	gsSender string
+	gsRecv   string
 	control  int64
 	kind     string // ST01 of the open set when it is a 999 or 997
 	cur      *Ack   // the open functional group response
@@ -200,6 +212,9 @@ func (p *ackParser) segment(seg Segment) error {
 	switch seg.ID {
 	case "ISA":
 		p.sender, p.receiver = strings.TrimSpace(seg.Element(6)), strings.TrimSpace(seg.Element(8))
+		p.sendQ, p.recvQ = strings.TrimSpace(seg.Element(5)), strings.TrimSpace(seg.Element(7))
+		p.isa++
+		p.gsSender, p.gsRecv = "", ""
 		if p.control, err = parseControl("ISA13", seg.Element(13)); err != nil {
 			return fmt.Errorf("%w: %w", ErrBadAck, err)
 		}
@@ -212,8 +227,10 @@ func (p *ackParser) segment(seg Segment) error {
 		if t.Code == "" {
 			return fmt.Errorf("%w: TA104 (acknowledgment code) is missing", ErrBadAck)
 		}
-		p.acks = append(p.acks, &Ack{Kind: KindTA1, SenderID: p.sender, ReceiverID: p.receiver,
-			ControlNumber: p.control, InterchangeControl: t.InterchangeControl, TA1: t})
+		p.acks = append(p.acks, &Ack{Kind: KindTA1, SenderQualifier: p.sendQ, ReceiverQualifier: p.recvQ, SenderID: p.sender, ReceiverID: p.receiver,
+			ControlNumber: p.control, Interchange: p.isa, InterchangeControl: t.InterchangeControl, TA1: t})
+	case "GS":
+		p.gsSender, p.gsRecv = strings.TrimSpace(seg.Element(2)), strings.TrimSpace(seg.Element(3))
 	case "ST":
 		p.kind, p.cur, p.set, p.ik3 = "", nil, nil, nil
 		if id := seg.Element(1); id == Kind999 || id == Kind997 {
@@ -225,7 +242,8 @@ func (p *ackParser) segment(seg Segment) error {
 		if p.kind == "" {
 			return fmt.Errorf("%w: AK1 outside a 999 or 997 transaction set", ErrBadAck)
 		}
-		p.cur = &Ack{Kind: p.kind, SenderID: p.sender, ReceiverID: p.receiver, ControlNumber: p.control,
+		p.cur = &Ack{Kind: p.kind, SenderQualifier: p.sendQ, ReceiverQualifier: p.recvQ, SenderID: p.sender, ReceiverID: p.receiver,
+			ControlNumber: p.control, Interchange: p.isa, GroupSender: p.gsSender, GroupReceiver: p.gsRecv,
 			FunctionalID: seg.Element(1), Version: seg.Element(3)}
 		if p.cur.GroupControl, err = parseControl("AK102", seg.Element(2)); err != nil {
 			return fmt.Errorf("%w: %w", ErrBadAck, err)

@@ -324,7 +324,10 @@ func (d *Daemon) execute(r *runner, trigger string) {
 	start := d.Now()
 	r.begin(start)
 	t0 := time.Now()
-	err := d.call(r, log)
+	err := d.stateUsable()
+	if err == nil {
+		err = d.call(r, log)
+	}
 	dur := time.Since(t0)
 	r.end(start, dur, err)
 	d.metrics.observeRun(&r.job, start, dur, err)
@@ -343,6 +346,21 @@ func (d *Daemon) execute(r *runner, trigger string) {
 	if err := d.saveLastRun(r.job.Name, start); err != nil {
 		log.Error("recording the job's last run", "err", err)
 	}
+}
+
+// stateUsable checks the store before a job: a database deleted, replaced
+// or damaged under the running daemon stops every stage (and /readyz says
+// 503) instead of taking files into a state nobody will read.
+func (d *Daemon) stateUsable() error {
+	if d.e.Store == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(d.workCtx, checkTimeout)
+	defer cancel()
+	if err := d.e.Store.Ping(ctx); err != nil {
+		return fmt.Errorf("the state store is not usable; the job did not run: %w", err)
+	}
+	return nil
 }
 
 // call runs the job, turning a panic into an error.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -27,6 +28,9 @@ type Store struct {
 	now   func() time.Time
 	newID func() string
 	ckpt  checkpointer
+
+	watch   watch                  // the file opened (identity.go)
+	damaged atomic.Pointer[error] // a damage SQLite reported
 }
 
 var _ store.Store = (*Store)(nil)
@@ -97,9 +101,16 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		o(s)
 	}
 	s.reader = reader{q: r}
+	if err := s.quickCheck(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
+	}
+	if info, err := os.Stat(path); err == nil {
+		s.watch.ident = fileIdentity(info)
 	}
 	s.ckpt.start(r)
 	return s, nil
@@ -155,11 +166,19 @@ func (s *Store) Update(ctx context.Context, fn func(tx store.Tx) error) error {
 	}
 	c := newStmtCache(sqlTx)
 	t := &sqliteTx{reader: reader{q: c}, tx: c, now: s.now, newID: s.newID}
-	if err := fn(t); err != nil {
+	if err := s.checkFile(); err != nil {
+		// Writing on would fill a file nobody reads (deleted) or mix two
+		// histories (replaced): refuse.
 		sqlTx.Rollback()
 		return err
 	}
+	if err := fn(t); err != nil {
+		sqlTx.Rollback()
+		s.noteDamage(err)
+		return err
+	}
 	if err := sqlTx.Commit(); err != nil {
+		s.noteDamage(err)
 		return fmt.Errorf("committing transaction: %w", err)
 	}
 	s.ckpt.poke()
@@ -168,6 +187,9 @@ func (s *Store) Update(ctx context.Context, fn func(tx store.Tx) error) error {
 
 // Ping implements store.Store.
 func (s *Store) Ping(ctx context.Context) error {
+	if err := s.checkFile(); err != nil {
+		return err
+	}
 	var one int
 	if err := s.r.QueryRowContext(ctx, `SELECT 1`).Scan(&one); err != nil {
 		return fmt.Errorf("pinging database: %w", err)

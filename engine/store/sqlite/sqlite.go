@@ -29,7 +29,7 @@ type Store struct {
 	newID func() string
 	ckpt  checkpointer
 
-	watch   watch                  // the file opened (identity.go)
+	watch   watch                 // the file opened (identity.go)
 	damaged atomic.Pointer[error] // a damage SQLite reported
 }
 

@@ -151,6 +151,9 @@ func NewDaemon(e *Engine) (*Daemon, error) {
 		if err := d.metrics.watchGroups(e.Store, partners); err != nil {
 			return nil, fmt.Errorf("registering group metrics: %w", err)
 		}
+		if err := d.metrics.watchSilence(e.Store, e.Config, e.Now); err != nil {
+			return nil, fmt.Errorf("registering silence metrics: %w", err)
+		}
 	}
 	seen := map[string]bool{}
 	for _, j := range e.Jobs {

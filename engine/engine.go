@@ -11,6 +11,7 @@ import (
 	"github.com/onboard/onboard/engine/api"
 	"github.com/onboard/onboard/engine/config"
 	"github.com/onboard/onboard/engine/intake"
+	"github.com/onboard/onboard/engine/silence"
 	"github.com/onboard/onboard/engine/store"
 )
 
@@ -98,6 +99,9 @@ func (e *Engine) intakePass(ctx context.Context, p *config.Partner, once bool) e
 	pass := e.Intake.Pass
 	if once {
 		pass = e.Intake.Once
+	}
+	if werr := silence.Watch(ctx, e.Store, p, e.Now()); werr != nil {
+		e.Log.Warn("recording when files were first expected", "partner", p.ID, "err", werr)
 	}
 	sum, err := pass(ctx, p)
 	if sum.Waiting > 0 && once {

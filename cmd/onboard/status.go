@@ -86,12 +86,22 @@ func (c *statusCmd) Run(ctx context.Context, m *Main, args []string) int {
 				GroupExternalIdentifier: ri.GroupExternalID, ErrorCount: ri.ErrorCount, Since: ri.At})
 		}
 	}
+	var quiet []statusQuiet
+	if *status == "" {
+		if quiet, err = quietPartners(ctx, st, cfg, *partner); err != nil {
+			fmt.Fprintf(m.Stderr, "onboard: %v\n", err)
+			return 1
+		}
+	}
 	if *asJSON {
 		enc := json.NewEncoder(m.Stdout)
 		enc.SetIndent("", "  ")
 		doc := map[string]any{"groups": groups}
 		if rejected != nil {
 			doc["rejected_intakes"] = rejected
+		}
+		if quiet != nil {
+			doc["silent_partners"] = quiet
 		}
 		if err := enc.Encode(doc); err != nil {
 			return 1
@@ -122,6 +132,7 @@ func (c *statusCmd) Run(ctx context.Context, m *Main, args []string) int {
 		}
 		tw.Flush()
 	}
+	printQuiet(m.Stdout, quiet)
 	return 0
 }
 

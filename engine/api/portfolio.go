@@ -55,6 +55,13 @@ func (s *Server) portfolio(ctx context.Context, c *Caller, r *http.Request) (ans
 		b.Counts[st], b.Subscribers[st] = 0, 0
 	}
 	for _, row := range rows {
+		if row.Silent {
+			// A partner, not a group: only its pending action counts.
+			b.Groups--
+			b.PendingActions = append(b.PendingActions, portfolioAction{PartnerID: row.Partner, Status: row.Status,
+				Action: row.PendingAction, Since: row.PendingSince.UTC()})
+			continue
+		}
 		b.Counts[row.Status]++
 		for st, n := range row.SubscribersByStatus {
 			b.Subscribers[st] += n

@@ -142,6 +142,7 @@ func (c *checker) partner(path string, p *Partner, seen map[string]string) {
 	c.mapping(path+".mapping", p)
 	c.pgp(path+".pgp", p.PGP)
 	c.push(path+".push", p.Push)
+	c.expect(path+".expect", p.Expect)
 }
 
 func (c *checker) carrier(path string, cr *Carrier, seen map[string]string) {

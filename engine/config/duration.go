@@ -11,7 +11,7 @@ import (
 )
 
 // errDuration is the predicate of a bad duration.
-var errDuration = errors.New(`must be a duration such as "30s", "5m" or "48h"`)
+var errDuration = errors.New(`must be a duration such as "30s", "5m", "48h" or "90d"`)
 
 // UnmarshalText parses a duration written as Go does: "30s", "5m", "48h",
 // "1h30m", or a whole number of days: "90d".

@@ -25,7 +25,7 @@ func TestLoadProblems(t *testing.T) {
 		{"wrong types", "wrong-type.yaml", nil, []want{
 			// One problem per mistake: the "required" and "positive"
 			// checks do not repeat what the decoder said.
-			{"wrong-type.yaml:2:12: shutdown.timeout", `"soon" must be a duration such as "30s", "5m" or "48h"`},
+			{"wrong-type.yaml:2:12: shutdown.timeout", `"soon" must be a duration such as "30s", "5m", "48h" or "90d"`},
 			{"wrong-type.yaml:5:11: partners[0].name", "must be a string, not a list"},
 			{"wrong-type.yaml:8:15: partners[0].inbound.settle", `"2" must be a duration`},
 			{"wrong-type.yaml:9:20: partners[0].inbound.done_marker", `must be true or false, not "maybe"`},

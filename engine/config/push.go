@@ -57,3 +57,16 @@ func (c *checker) push(path string, p *Push) {
 	}
 	c.positive(path+".timeout", p.Timeout)
 }
+
+// Expect says how often a partner is expected to send a file: a partner
+// silent for longer than Every gets a pending action and shows in
+// onboard_partner_last_file_timestamp_seconds.
+type Expect struct {
+	Every Duration `yaml:"every"`
+}
+
+func (c *checker) expect(path string, e *Expect) {
+	if e != nil {
+		c.positive(path+".every", e.Every)
+	}
+}

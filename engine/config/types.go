@@ -91,6 +91,8 @@ type Partner struct {
 	PGP *PGP `yaml:"pgp"`
 	// Push POSTs the partner's LDEx bundles to its HTTPS receiver.
 	Push *Push `yaml:"push"`
+	// Expect raises an alarm when the partner sends nothing for a while.
+	Expect *Expect `yaml:"expect"`
 
 	// CompiledMapping is Mapping compiled by Load.
 	CompiledMapping *mappings.Mapping `yaml:"-"`

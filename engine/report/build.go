@@ -12,6 +12,7 @@ import (
 	"github.com/onboard/onboard/engine/config"
 	"github.com/onboard/onboard/engine/crash"
 	"github.com/onboard/onboard/engine/model"
+	"github.com/onboard/onboard/engine/silence"
 	"github.com/onboard/onboard/engine/store"
 	"github.com/onboard/onboard/engine/transport"
 )
@@ -84,6 +85,14 @@ func Build(ctx context.Context, r store.Reader, cfg *config.Config, now time.Tim
 			name = p.Name
 		}
 		rows = append(rows, RejectedRow(ri, name))
+	}
+	quiet, err := silence.Quiet(ctx, r, cfg, now)
+	if err != nil {
+		return nil, fmt.Errorf("building status report: %w", err)
+	}
+	for _, q := range quiet {
+		rows = append(rows, Row{Partner: q.PartnerID, PartnerName: q.PartnerName, Status: StatusSilent, StatusSince: q.Since,
+			LastFileAt: q.LastFile, PendingAction: q.Action, PendingSince: q.Since, Silent: true, SubscribersByStatus: map[string]int{}})
 	}
 	return rows, nil
 }
@@ -233,7 +242,8 @@ func overdue(g *store.GroupRecord, trs []store.TransmissionRecord, c *config.Car
 func ForPartner(rows []Row, partnerID string) []Row {
 	var out []Row
 	for _, r := range rows {
-		if r.Partner == partnerID {
+		// A silent partner's alarm is the operator's to act on.
+		if r.Partner == partnerID && !r.Silent {
 			out = append(out, r)
 		}
 	}

@@ -62,6 +62,10 @@ type Row struct {
 	// any group was read (GroupExternalID empty). LastFileReceived names
 	// the file, StatusSince when; Status is "rejected".
 	Rejected bool
+	// Silent marks a partner that has sent no file for longer than its
+	// expect.every (engine/silence): a row for the partner, no group;
+	// Status is "silent", LastFileAt its last file.
+	Silent bool
 }
 
 // ErrorDetail is one outstanding error and the member it is on.
@@ -78,6 +82,9 @@ type HistoryEntry struct {
 // maxHistory is how many of a group's latest status changes the HTML
 // report shows.
 const maxHistory = 12
+
+// StatusSilent is the status the reports show for a silent partner.
+const StatusSilent = "silent"
 
 // StatusRejected is the status the reports show for a rejected intake.
 const StatusRejected = "rejected"

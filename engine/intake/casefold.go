@@ -28,28 +28,28 @@ func caseTwinError(param, id, twin, where string) model.Error {
 // identifier equals another's but for case. It reads the partner's groups
 // once, on first use.
 type storedTwins struct {
-	load  func() ([]store.GroupRecord, error)
+	load  func() ([]string, error)
 	byKey map[string]string // upper case → stored identifier
 	err   error
 }
 
 func newStoredTwins(ctx context.Context, st store.Store, partnerID string) *storedTwins {
-	return &storedTwins{load: func() ([]store.GroupRecord, error) {
-		return st.Groups(ctx, store.GroupFilter{PartnerID: partnerID})
-	}}
+	// Only the identifiers: an API request decides a document of one
+	// group, and reading every group's record for it was half its work.
+	return &storedTwins{load: func() ([]string, error) { return st.GroupExternalIDs(ctx, partnerID) }}
 }
 
 // twin returns the stored group identifier that equals ext but for case
 // ("" when none, or ext itself is stored).
 func (s *storedTwins) twin(ext string) (string, error) {
 	if s.byKey == nil && s.err == nil {
-		groups, err := s.load()
+		ids, err := s.load()
 		if err != nil {
 			s.err = fmt.Errorf("listing the partner's groups: %w", err)
 		}
-		s.byKey = make(map[string]string, len(groups))
-		for _, g := range groups {
-			s.byKey[strings.ToUpper(g.ExternalIdentifier)] = g.ExternalIdentifier
+		s.byKey = make(map[string]string, len(ids))
+		for _, ext := range ids {
+			s.byKey[strings.ToUpper(ext)] = ext
 		}
 	}
 	if s.err != nil {

@@ -51,6 +51,11 @@ type Reader interface {
 	PendingActions(ctx context.Context, groupID string) ([]PendingAction, error)
 	LastRun(ctx context.Context, name string) (time.Time, error)
 
+	// GroupExternalIDs lists the external identifiers of a partner's
+	// groups: GroupByExternal's keys, without the records (intake looks
+	// for identifiers equal but for case once per document, and an API
+	// request is a document of one group).
+	GroupExternalIDs(ctx context.Context, partnerID string) ([]string, error)
 	// Subscriber returns a subscriber of a group's current version by its
 	// id; ErrNotFound when there is none.
 	Subscriber(ctx context.Context, id string) (*SubscriberRecord, error)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/onboard/onboard/engine/transport"
+	"github.com/onboard/onboard/formats/x12/x12guide"
 )
 
 // carrierSimCmd is `onboard carrier-sim`: a carrier for demos and
@@ -22,7 +23,7 @@ type carrierSimCmd struct{}
 // simPoll is how often -watch looks for new files.
 const simPoll = 500 * time.Millisecond
 
-const carrierSimUse = "carrier-sim -inbox D -acks D [-reject N] [-ta1] [-watch] [-policy-prefix P]"
+const carrierSimUse = "carrier-sim -inbox D -acks D [-reject N] [-ta1] [-watch] [-policy-prefix P] [-maps D] [-companion-hd03 AC,ADD]"
 
 func (c *carrierSimCmd) Run(ctx context.Context, m *Main, args []string) int {
 	fs := m.flagSet("carrier-sim", carrierSimUse)
@@ -32,12 +33,22 @@ func (c *carrierSimCmd) Run(ctx context.Context, m *Main, args []string) int {
 	ta1 := fs.Bool("ta1", false, "send a TA1 for every interchange (one is always sent when the 834 asks with ISA14=1, or when its envelope is rejected)")
 	watch := fs.Bool("watch", false, "keep answering new files (polling every 500ms) until SIGTERM or SIGINT")
 	prefix := fs.String("policy-prefix", "POL-", "prefix of the policy numbers the carrier assigns")
+	mapsDir := fs.String("maps", "", "a folder of implementation guide maps (pyx12's) to check each transaction set against; default: the copy in the binary")
+	companion := fs.String("companion-hd03", "AC,ADD", "HD03 codes the carrier's companion guide adds to the implementation guide's (basic life, AD&D)")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
 	if *inbox == "" || *acksDir == "" || fs.NArg() > 0 || *reject < 0 {
 		fs.Usage()
 		return 2
+	}
+	guide, err := x12guide.Embedded()
+	if *mapsDir != "" {
+		guide, err = x12guide.Load(*mapsDir)
+	}
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "onboard carrier-sim: %v\n", err)
+		return 1
 	}
 	in, err := transport.NewLocal(*inbox)
 	if err != nil {
@@ -51,7 +62,17 @@ func (c *carrierSimCmd) Run(ctx context.Context, m *Main, args []string) int {
 		return 1
 	}
 	defer out.Close()
-	sim := &carrierSim{inbox: in, acks: out, opts: simOptions{Reject: *reject, TA1: *ta1, PolicyPrefix: *prefix},
+	// The carrier's own control numbers: a counter from the start time,
+	// so that answers of successive runs do not repeat them.
+	control := time.Now().Unix() % 900_000_000
+	next := func() int64 { control++; return control }
+	opts := simOptions{Reject: *reject, TA1: *ta1, PolicyPrefix: *prefix, Guide: guide, NextControl: next}
+	for _, c := range strings.Split(*companion, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			opts.Companion = append(opts.Companion, c)
+		}
+	}
+	sim := &carrierSim{inbox: in, acks: out, opts: opts,
 		now: time.Now, out: m.Stdout, log: m.logger(), settle: *watch, seen: map[string]transport.FileInfo{}}
 	for {
 		if err := sim.pass(ctx); err != nil && ctx.Err() == nil {

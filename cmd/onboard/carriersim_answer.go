@@ -13,6 +13,7 @@ import (
 
 	"github.com/onboard/onboard/engine/acks"
 	"github.com/onboard/onboard/formats/x12"
+	"github.com/onboard/onboard/formats/x12/x12guide"
 )
 
 // simOptions are how the simulated carrier answers.
@@ -24,6 +25,15 @@ type simOptions struct {
 	TA1 bool
 	// PolicyPrefix begins every policy number.
 	PolicyPrefix string
+	// Guide checks each transaction set against the implementation
+	// guide's 834 map, as a carrier's translator does: a set that breaks
+	// it is rejected with IK3/IK4 detail. Nil checks envelopes only.
+	Guide *x12guide.Guides
+	// Companion are the HD03 codes the carrier's companion guide adds.
+	Companion []string
+	// NextControl returns the carrier's next control number, the ISA13
+	// and GS06 of each answer (never the 834's).
+	NextControl func() int64
 }
 
 // simFile is one answer file.
@@ -69,7 +79,26 @@ func answer834(name string, data []byte, o simOptions, now time.Time) ([]simFile
 	}
 	env := x12.Envelope{SenderQualifier: strings.TrimSpace(ic.ReceiverQualifier), SenderID: ic.ReceiverID,
 		ReceiverQualifier: strings.TrimSpace(ic.SenderQualifier), ReceiverID: ic.SenderID, Usage: usage,
-		ISA13: control, GS06: control, Time: now, Delimiters: ic.Delimiters}
+		Time: now, Delimiters: ic.Delimiters}
+	next := o.NextControl
+	if next == nil {
+		var n int64
+		next = func() int64 { n++; return n }
+	}
+	// TA101..TA103 echo the 834's ISA13, ISA09 and ISA10.
+	ref := x12.InterchangeRef{Control: control, Date: ic.Date, Time: ic.Time}
+	if len(ref.Date) != 6 || len(ref.Time) != 4 {
+		ref.Date, ref.Time = now.Format("060102"), now.Format("1504") // a malformed ISA: nothing to echo
+	}
+	guideProblems := map[int64][]x12guide.Problem{} // by ST02
+	if o.Guide != nil {
+		ps, _ := o.Guide.Validate(data, x12guide.Options{Set: "834", Deviations: map[string][]string{"HD03": o.Companion}})
+		for _, p := range ps {
+			if st02, err := strconv.ParseInt(p.SetID, 10, 64); err == nil && p.InSet > 0 {
+				guideProblems[st02] = append(guideProblems[st02], p)
+			}
+		}
+	}
 
 	var icProblems []*x12.EnvelopeError
 	groupProblems := map[int64][]string{} // GS06 → AK905 codes
@@ -91,6 +120,8 @@ func answer834(name string, data []byte, o simOptions, now time.Time) ([]simFile
 
 	var out []simFile
 	write := func(fname string, fn func(io.Writer) error) error {
+		env.ISA13 = next() // each answer is an interchange of the carrier's own
+		env.GS06 = env.ISA13
 		var b bytes.Buffer
 		if err := fn(&b); err != nil {
 			return err
@@ -100,14 +131,14 @@ func answer834(name string, data []byte, o simOptions, now time.Time) ([]simFile
 	}
 	if len(icProblems) > 0 {
 		p := icProblems[0]
-		err := write(name+".ta1", func(w io.Writer) error { return x12.WriteTA1(w, env, ic.Control, "R", p.Code) })
+		err := write(name+".ta1", func(w io.Writer) error { return x12.WriteTA1(w, env, ref, "R", p.Code) })
 		if err != nil {
 			return nil, fmt.Sprintf("envelope rejected (%v) but the TA1 could not be written: %v", p, err)
 		}
 		return out, fmt.Sprintf("interchange rejected with TA1 note %s: %v", p.Code, p)
 	}
 	if o.TA1 || ic.AckRequested {
-		if err := write(name+".ta1", func(w io.Writer) error { return x12.WriteTA1(w, env, ic.Control, "A", "000") }); err != nil {
+		if err := write(name+".ta1", func(w io.Writer) error { return x12.WriteTA1(w, env, ref, "A", "000") }); err != nil {
 			return nil, fmt.Sprintf("the TA1 could not be written: %v", err)
 		}
 	}
@@ -116,12 +147,16 @@ func answer834(name string, data []byte, o simOptions, now time.Time) ([]simFile
 	var rows []acks.ResultRow
 	var parts []string
 	counted, rejected := 0, 0
-	for gi, g := range ic.Groups {
+	for _, g := range ic.Groups {
 		sets := make([]x12.SetAck, 0, len(g.Sets))
 		for _, s := range g.Sets {
 			sa := x12.SetAck{ID: s.ID, ST02: s.Control, Version: s.Version, Code: "A"}
 			if codes := setProblems[s.Control]; len(codes) > 0 {
 				sa.Code, sa.SyntaxErrors = "R", codes
+			}
+			if errs := setErrors(guideProblems[s.Control]); len(errs) > 0 {
+				sa.Code, sa.Errors = "R", errs
+				sa.SyntaxErrors = appendNew(sa.SyntaxErrors, "5") // one or more segments in error
 			}
 			sets = append(sets, sa)
 		}
@@ -129,7 +164,6 @@ func answer834(name string, data []byte, o simOptions, now time.Time) ([]simFile
 		if len(ic.Groups) > 1 {
 			fname = fmt.Sprintf("%s.%d.999", name, g.Control)
 		}
-		env.GS06 = control + int64(gi)
 		codes := groupProblems[g.Control]
 		err := write(fname, func(w io.Writer) error {
 			if len(codes) > 0 {
@@ -175,6 +209,36 @@ func answer834(name string, data []byte, o simOptions, now time.Time) ([]simFile
 		parts = append(parts, "no functional group to answer")
 	}
 	return out, strings.Join(parts, "; ")
+}
+
+// maxSetErrors caps the IK3 detail of one rejected set, as translators do.
+const maxSetErrors = 50
+
+// setErrors turns a set's implementation guide problems into IK3/IK4
+// detail: a segment problem is an IK3 with its IK304 code, an element
+// problem an IK3 (code 8) with an IK4 naming the element, its data
+// element number and its IK403 code. The bad value is not copied (IK404
+// is situational, and it may be an SSN).
+func setErrors(ps []x12guide.Problem) []x12.SetError {
+	var out []x12.SetError
+	for _, p := range ps {
+		if len(out) == maxSetErrors {
+			break
+		}
+		seg, el := p.SegmentCode(), p.ElementCode()
+		if seg == "" && el == "" {
+			continue // an envelope count: IK502 says it
+		}
+		e := x12.SetError{Segment: p.SegmentID, Position: p.InSet, Code: seg}
+		if p.Loop != "" && p.Loop[0] >= '0' && p.Loop[0] <= '9' {
+			e.Loop = p.Loop
+		}
+		if el != "" {
+			e.Code, e.Element, e.Component, e.ElementRef, e.ElementCode = "8", p.Position, p.Component, p.DataElement, el
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // writeRejected999 writes a 999 rejecting functional group gs06 as a whole

@@ -146,29 +146,51 @@ func writeContext(wr *Writer, c Context) error {
 		[]string{loopCode(c.Loop)}, []string{el})
 }
 
+// InterchangeRef names the interchange a TA1 answers as its ISA did:
+// ISA13, ISA09 (YYMMDD) and ISA10 (HHMM), which TA101..TA103 echo.
+type InterchangeRef struct {
+	Control    int64
+	Date, Time string
+}
+
 // WriteTA1 writes a TA1 interchange acknowledgement interchange (ISA, TA1,
-// IEA*0) answering the interchange refISA13: code A, E or R and a TA105
-// note code (000 for no error). TA102/TA103 carry env.Time. env is the
-// TA1's own envelope.
-func WriteTA1(w io.Writer, env Envelope, refISA13 int64, code, note string) error {
+// IEA*0) answering the interchange ref: code A, E or R and a TA105 note
+// code (000 for no error). TA101..TA103 echo ref's ISA13, ISA09 and ISA10.
+// env is the TA1's own envelope.
+func WriteTA1(w io.Writer, env Envelope, ref InterchangeRef, code, note string) error {
 	if _, ok := ta104Codes[code]; !ok {
 		return fmt.Errorf("writing TA1: acknowledgment code %q is not A, E or R", code)
 	}
 	if _, ok := ta105Codes[note]; !ok {
 		return fmt.Errorf("writing TA1: note code %q is not a TA105 code", note)
 	}
-	if refISA13 < 0 || refISA13 > maxControl {
-		return fmt.Errorf("writing TA1: %w: interchange control number %d is outside 0..999999999", ErrBadEnvelope, refISA13)
+	if ref.Control < 0 || ref.Control > maxControl {
+		return fmt.Errorf("writing TA1: %w: interchange control number %d is outside 0..999999999", ErrBadEnvelope, ref.Control)
+	}
+	if !allDigits(ref.Date, 6) || !allDigits(ref.Time, 4) {
+		return fmt.Errorf("writing TA1: %w: the interchange date and time %q %q are not YYMMDD and HHMM", ErrBadEnvelope, ref.Date, ref.Time)
 	}
 	wr := NewWriter(w, env.Delimiters)
 	if err := wr.BeginInterchange(env); err != nil {
 		return fmt.Errorf("writing TA1: %w", err)
 	}
-	if err := wr.WriteSegment("TA1", control9(refISA13), env.Time.Format("060102"), env.Time.Format("1504"), code, note); err != nil {
+	if err := wr.WriteSegment("TA1", control9(ref.Control), ref.Date, ref.Time, code, note); err != nil {
 		return fmt.Errorf("writing TA1: %w", err)
 	}
 	if err := wr.EndInterchange(); err != nil {
 		return fmt.Errorf("writing TA1: %w", err)
 	}
 	return nil
+}
+
+func allDigits(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := 0; i < n; i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

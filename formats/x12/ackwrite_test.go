@@ -117,12 +117,15 @@ func TestWrite999Errors(t *testing.T) {
 
 func TestWriteTA1(t *testing.T) {
 	var buf bytes.Buffer
-	if err := WriteTA1(&buf, carrierEnvelope(), 42, "R", "022"); err != nil {
+	// TA102/TA103 echo the answered interchange's ISA09/ISA10, not the
+	// TA1's own time.
+	ref := InterchangeRef{Control: 42, Date: "240506", Time: "1345"}
+	if err := WriteTA1(&buf, carrierEnvelope(), ref, "R", "022"); err != nil {
 		t.Fatal(err)
 	}
 	x12guide.Check(t, buf.Bytes(), x12guide.Options{})
 	out := buf.String()
-	if !strings.Contains(out, "\nTA1*000000042*240507*0945*R*022~\nIEA*0*000000900~\n") {
+	if !strings.Contains(out, "\nTA1*000000042*240506*1345*R*022~\nIEA*0*000000900~\n") {
 		t.Errorf("TA1 interchange:\n%s", out)
 	}
 	a, err := ReadAck(&buf)
@@ -134,8 +137,11 @@ func TestWriteTA1(t *testing.T) {
 		t.Errorf("ack = %+v, TA1 = %+v", a, a.TA1)
 	}
 	for _, bad := range [][2]string{{"X", "000"}, {"A", "99"}} {
-		if err := WriteTA1(&buf, carrierEnvelope(), 42, bad[0], bad[1]); err == nil {
+		if err := WriteTA1(&buf, carrierEnvelope(), ref, bad[0], bad[1]); err == nil {
 			t.Errorf("WriteTA1(%q, %q) succeeded", bad[0], bad[1])
 		}
+	}
+	if err := WriteTA1(&buf, carrierEnvelope(), InterchangeRef{Control: 42, Date: "2024-05-06", Time: "1345"}, "A", "000"); !errors.Is(err, ErrBadEnvelope) {
+		t.Errorf("a date that is not YYMMDD: %v", err)
 	}
 }

@@ -33,12 +33,12 @@ func (v *validator) checkSegment(s *rawSegment, m *Segment) {
 		pos := i + 1
 		if val == "" {
 			if e.Usage == "R" {
-				v.add(Problem{Kind: MissingElement, Element: e.Ref, Position: pos, Message: fmt.Sprintf("(%s) is required and missing", e.Name)})
+				v.add(Problem{Kind: MissingElement, Element: e.Ref, DataElement: e.DataEle, Position: pos, Message: fmt.Sprintf("(%s) is required and missing", e.Name)})
 			}
 			continue
 		}
 		if e.Usage == "N" {
-			v.add(Problem{Kind: NotUsedElement, Element: e.Ref, Position: pos, Message: fmt.Sprintf("(%s) is marked not used by the guide but holds %q", e.Name, val)})
+			v.add(Problem{Kind: NotUsedElement, Element: e.Ref, DataElement: e.DataEle, Position: pos, Message: fmt.Sprintf("(%s) is marked not used by the guide but holds %q", e.Name, val)})
 			continue
 		}
 		reps := []string{val}
@@ -79,12 +79,12 @@ func (v *validator) checkComposite(s *rawSegment, e *Element, pos int, val strin
 		}
 		if cv == "" {
 			if c.Usage == "R" {
-				v.add(Problem{Kind: MissingElement, Element: c.Ref, Position: pos, Component: j + 1, Message: fmt.Sprintf("(%s) is required and missing", c.Name)})
+				v.add(Problem{Kind: MissingElement, Element: c.Ref, DataElement: c.DataEle, Position: pos, Component: j + 1, Message: fmt.Sprintf("(%s) is required and missing", c.Name)})
 			}
 			continue
 		}
 		if c.Usage == "N" {
-			v.add(Problem{Kind: NotUsedElement, Element: c.Ref, Position: pos, Component: j + 1, Message: fmt.Sprintf("(%s) is marked not used by the guide but holds %q", c.Name, cv)})
+			v.add(Problem{Kind: NotUsedElement, Element: c.Ref, DataElement: c.DataEle, Position: pos, Component: j + 1, Message: fmt.Sprintf("(%s) is marked not used by the guide but holds %q", c.Name, cv)})
 			continue
 		}
 		v.checkValue(s, c, pos, j+1, cv)
@@ -96,7 +96,7 @@ func (v *validator) checkComposite(s *rawSegment, e *Element, pos int, val strin
 // characters and type, its code.
 func (v *validator) checkValue(s *rawSegment, e *Element, pos, comp int, val string) {
 	p := func(k Kind, format string, args ...any) {
-		v.add(Problem{Kind: k, Element: e.Ref, Position: pos, Component: comp, Message: fmt.Sprintf("(%s) ", e.Name) + fmt.Sprintf(format, args...)})
+		v.add(Problem{Kind: k, Element: e.Ref, DataElement: e.DataEle, Position: pos, Component: comp, Message: fmt.Sprintf("(%s) ", e.Name) + fmt.Sprintf(format, args...)})
 	}
 	isa := s.id() == "ISA"
 	// ISA11 and ISA16 are the repetition and component separators.

@@ -1,11 +1,12 @@
 package x12guide
 
 import (
+	"embed"
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 )
 
@@ -78,17 +79,48 @@ func (e *Element) Composite() bool { return e.Components != nil }
 // Load reads the 834 and 999 maps with the element dictionary and code
 // lists from dir.
 func Load(dir string) (*Guides, error) {
-	dict, err := loadDataElements(filepath.Join(dir, dataFile))
+	gs, err := LoadFS(os.DirFS(dir))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	gs.Dir = dir
+	return gs, nil
+}
+
+// embedded is a copy of ../shared/x12-maps (pyx12's maps, BSD: see
+// maps/LICENSE.txt) for the carrier simulator, which runs where the
+// repository is not; a test keeps it equal to the shared maps.
+//
+//go:embed maps/*.xml maps/LICENSE.txt
+var embedded embed.FS
+
+// Embedded returns the maps carried in the binary.
+func Embedded() (*Guides, error) {
+	sub, err := fs.Sub(embedded, "maps")
 	if err != nil {
 		return nil, err
 	}
-	sets, err := loadCodeSets(filepath.Join(dir, codeFile))
+	gs, err := LoadFS(sub)
 	if err != nil {
 		return nil, err
 	}
-	gs := &Guides{Dir: dir, Maps: map[string]*Guide{}}
+	gs.Dir = "(embedded)"
+	return gs, nil
+}
+
+// LoadFS reads the maps from fsys.
+func LoadFS(fsys fs.FS) (*Guides, error) {
+	dict, err := loadDataElements(fsys, dataFile)
+	if err != nil {
+		return nil, err
+	}
+	sets, err := loadCodeSets(fsys, codeFile)
+	if err != nil {
+		return nil, err
+	}
+	gs := &Guides{Maps: map[string]*Guide{}}
 	for id, file := range map[string]string{"834": Map834, "999": Map999} {
-		g, err := loadMap(filepath.Join(dir, file), dict, sets)
+		g, err := loadMap(fsys, file, dict, sets)
 		if err != nil {
 			return nil, err
 		}
@@ -102,9 +134,9 @@ type dataElement struct {
 	min, max int
 }
 
-func loadDataElements(path string) (map[string]dataElement, error) {
+func loadDataElements(fsys fs.FS, path string) (map[string]dataElement, error) {
 	var x xDataElements
-	if err := decodeFile(path, &x); err != nil {
+	if err := decodeFile(fsys, path, &x); err != nil {
 		return nil, err
 	}
 	m := make(map[string]dataElement, len(x.Elements))
@@ -114,9 +146,9 @@ func loadDataElements(path string) (map[string]dataElement, error) {
 	return m, nil
 }
 
-func loadCodeSets(path string) (map[string]map[string]bool, error) {
+func loadCodeSets(fsys fs.FS, path string) (map[string]map[string]bool, error) {
 	var x xCodeSets
-	if err := decodeFile(path, &x); err != nil {
+	if err := decodeFile(fsys, path, &x); err != nil {
 		return nil, err
 	}
 	m := map[string]map[string]bool{}
@@ -132,8 +164,8 @@ func loadCodeSets(path string) (map[string]map[string]bool, error) {
 	return m, nil
 }
 
-func decodeFile(path string, v any) error {
-	f, err := os.Open(path)
+func decodeFile(fsys fs.FS, path string, v any) error {
+	f, err := fsys.Open(path)
 	if err != nil {
 		return fmt.Errorf("reading implementation guide map: %w", err)
 	}
@@ -144,9 +176,9 @@ func decodeFile(path string, v any) error {
 	return nil
 }
 
-func loadMap(path string, dict map[string]dataElement, sets map[string]map[string]bool) (*Guide, error) {
+func loadMap(fsys fs.FS, path string, dict map[string]dataElement, sets map[string]map[string]bool) (*Guide, error) {
 	var x xTransaction
-	if err := decodeFile(path, &x); err != nil {
+	if err := decodeFile(fsys, path, &x); err != nil {
 		return nil, err
 	}
 	b := builder{dict: dict, sets: sets}

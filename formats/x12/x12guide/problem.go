@@ -43,10 +43,13 @@ type Problem struct {
 	SegmentID string // e.g. HD
 	Loop      string // the map's loop, e.g. 2300
 	Element   string // reference designator (HD03, IK401-01), "" for a segment problem
-	Position  int    // the element's position in the segment (IK401), 0 for a segment problem
-	Component int    // the component's position in a composite, 0 for a simple element
-	Kind      Kind
-	Message   string
+	// DataElement is the element's number in the dictionary (1204 for
+	// HD03), as IK402 reports it; "" for a segment or composite problem.
+	DataElement string
+	Position    int // the element's position in the segment (IK401), 0 for a segment problem
+	Component   int // the component's position in a composite, 0 for a simple element
+	Kind        Kind
+	Message     string
 }
 
 // String is the problem with its place: "segment 14 HD (set 0001 position 12, loop 2300): HD03 ...".

@@ -1,6 +1,7 @@
 package x12guide_test
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -334,5 +335,32 @@ func TestCheckWithoutMaps(t *testing.T) {
 	x12guide.Check(rec, []byte("ISA"), x12guide.Options{})
 	if rec.failed || !strings.Contains(rec.msg, "nowhere") {
 		t.Fatalf("missing maps outside CI: failed %v, %q", rec.failed, rec.msg)
+	}
+}
+
+// TestEmbeddedMapsAreTheShared: the copy the binary carries is the
+// shared maps, byte for byte.
+func TestEmbeddedMapsAreTheShared(t *testing.T) {
+	g := guides(t)
+	for _, f := range []string{x12guide.Map834, x12guide.Map999, "dataele.xml", "codes.xml", "LICENSE.txt"} {
+		shared, err := os.ReadFile(filepath.Join(g.Dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		copied, err := os.ReadFile(filepath.Join("maps", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(shared, copied) {
+			t.Errorf("maps/%s differs from %s: copy the shared maps again", f, filepath.Join(g.Dir, f))
+		}
+	}
+	e, err := x12guide.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := e.Validate(join(readSegments(t, "834-small.golden.x12")), x12guide.Options{})
+	if err != nil || len(ps) == 0 {
+		t.Errorf("the embedded maps found no problem in a file with undeclared HD03 codes (err %v)", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/onboard/onboard/engine"
 	"github.com/onboard/onboard/engine/statelock"
@@ -78,6 +79,14 @@ func (m *Main) openStore(ctx context.Context, path string) (*config.Config, stor
 // builds the engine, printing what went wrong when any fails. release gives
 // the lock up after the engine is closed.
 func (m *Main) openEngine(ctx context.Context, path string, log *slog.Logger, lock bool) (e *engine.Engine, release func(), ok bool) {
+	return m.openEngineState(ctx, path, log, lock, false)
+}
+
+// openEngineState is openEngine for the commands that take -new-state: a
+// new database beside folders that show an earlier state is refused
+// unless newState, and then its control numbers resume above the highest
+// the carrier folders show (engine.CheckFreshState).
+func (m *Main) openEngineState(ctx context.Context, path string, log *slog.Logger, lock, newState bool) (e *engine.Engine, release func(), ok bool) {
 	cfg, ok := m.loadConfig(path)
 	if !ok {
 		return nil, nil, false
@@ -91,13 +100,36 @@ func (m *Main) openEngine(ctx context.Context, path string, log *slog.Logger, lo
 		fmt.Fprintf(m.Stderr, "onboard: %v\n", err)
 		return nil, nil, false
 	}
-	e, err = engine.New(ctx, cfg, log)
+	e, err = newEngine(ctx, cfg, log, newState)
 	if err != nil {
 		held.Release()
 		fmt.Fprintf(m.Stderr, "onboard: %v\n", err)
 		return nil, nil, false
 	}
 	return e, func() { held.Release() }, true
+}
+
+// newEngine is engine.New behind the fresh-state check: a new database
+// beside folders that show an earlier state is refused unless newState;
+// with it, control numbers resume above the highest found.
+func newEngine(ctx context.Context, cfg *config.Config, log *slog.Logger, newState bool) (*engine.Engine, error) {
+	hist, err := engine.CheckFreshState(ctx, cfg, newState)
+	if err != nil {
+		return nil, err
+	}
+	e, err := engine.New(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	if hist != nil {
+		if err := engine.ResumeControls(ctx, e.Store, hist); err != nil {
+			e.Close()
+			return nil, err
+		}
+		log.Warn("started a new state beside folders that show an earlier one (-new-state); control numbers resume above the highest found",
+			"signs", strings.Join(hist.Signs, "; "))
+	}
+	return e, nil
 }
 
 // lockState takes the exclusive lock beside the SQLite database (one

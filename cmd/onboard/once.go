@@ -6,13 +6,14 @@ import "context"
 type onceCmd struct{}
 
 func (c *onceCmd) Run(ctx context.Context, m *Main, args []string) int {
-	fs := m.flagSet("once", "once -config F")
+	fs := m.flagSet("once", "once -config F [-new-state]")
 	path := fs.String("config", defaultConfig(), "config file")
+	newState := fs.Bool("new-state", false, "start on a new, empty state although the folders show an earlier one")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
 	log := m.logger()
-	e, release, ok := m.openEngine(ctx, *path, log, true)
+	e, release, ok := m.openEngineState(ctx, *path, log, true, *newState)
 	if !ok {
 		return 1
 	}

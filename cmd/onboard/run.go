@@ -21,8 +21,9 @@ var exitNow = os.Exit
 type runCmd struct{}
 
 func (c *runCmd) Run(ctx context.Context, m *Main, args []string) int {
-	fs := m.flagSet("run", "run -config F")
+	fs := m.flagSet("run", "run -config F [-new-state]")
 	path := fs.String("config", defaultConfig(), "config file")
+	newState := fs.Bool("new-state", false, "start on a new, empty state although the folders show an earlier one (control numbers resume above the highest found)")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -44,7 +45,7 @@ func (c *runCmd) Run(ctx context.Context, m *Main, args []string) int {
 		return 1
 	}
 	defer lock.Release()
-	e, err := engine.New(ctx, cfg, log)
+	e, err := newEngine(ctx, cfg, log, *newState)
 	if err != nil {
 		log.Error("starting the engine", "err", err)
 		return 1

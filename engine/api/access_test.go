@@ -29,6 +29,11 @@ func TestPartnersAndAnalyst(t *testing.T) {
 	if aGroup == "" || aSub == "" || bGroup == "" || bSub == "" {
 		t.Fatal("ids missing from the 201 copies")
 	}
+	// POST /groups is scoped too: beta sending acme's identifier makes a
+	// group of its own and leaves acme's alone.
+	if bTwin, _ := created(beta, "A1"); bTwin == aGroup || bTwin == "" {
+		t.Errorf("beta's A1 got id %q, acme's is %q", bTwin, aGroup)
+	}
 	const missing = "01900000-0000-7000-8000-000000000000"
 	family := []byte(`{"subscriber": {"external_identifier": "X9", "first_name": "Cy", "last_name": "Doe", "birth_date": "1990-01-01",
 		"gender": "male", "location_external_identifier": "L1", "employment_details": {"start_date": "2021-01-01", "status": "full_time"}}}`)
@@ -80,7 +85,7 @@ func TestPartnersAndAnalyst(t *testing.T) {
 		mustStatus(t, r, http.StatusOK)
 		return r.header.Get("Total")
 	}
-	if a, b, all, one := total(acme, ""), total(beta, ""), total(analyst, ""), total(analyst, "?partner_id=beta"); a != "1" || b != "1" || all != "2" || one != "1" {
+	if a, b, all, one := total(acme, ""), total(beta, ""), total(analyst, ""), total(analyst, "?partner_id=beta"); a != "1" || b != "2" || all != "3" || one != "2" {
 		t.Errorf("totals: acme %s, beta %s, analyst %s, analyst of beta %s", a, b, all, one)
 	}
 	if r := w.do(call{method: "GET", path: "/groups?partner_id=beta", key: acme}); !strings.Contains(string(r.body), aGroup) || strings.Contains(string(r.body), bGroup) {
@@ -93,7 +98,7 @@ func TestPartnersAndAnalyst(t *testing.T) {
 		json.Unmarshal(r.body, &p)
 		return p.Groups
 	}
-	if a, all := portfolio(acme), portfolio(analyst); a != 1 || all != 2 {
+	if a, all := portfolio(acme), portfolio(analyst); a != 1 || all != 3 {
 		t.Errorf("portfolio: acme %v groups, analyst %v", a, all)
 	}
 

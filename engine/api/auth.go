@@ -46,6 +46,11 @@ func loadKeys(cfg *config.Config) (*keyring, error) {
 				return fmt.Errorf("loading the API key of %s: %s is empty", c.ID, f)
 			}
 			c.keyHash = sha256.Sum256([]byte(key))
+			for i, h := range k.hashes {
+				if h == c.keyHash && k.callers[i].ID != c.ID {
+					return fmt.Errorf("loading the API key of %s: %s holds the same key as %s's; give each caller a key of its own", c.ID, f, k.callers[i].ID)
+				}
+			}
 			k.hashes = append(k.hashes, c.keyHash)
 			k.callers = append(k.callers, c)
 		}

@@ -91,6 +91,16 @@ func TestLoadProblems(t *testing.T) {
 			{"bad-codes.yaml:16:32: carriers[0].x12.product_lines.medical", `"MEDICAL" is not an HD03 insurance line code the implementation guide allows for medical: use "AG"`},
 			{"bad-codes.yaml:17:33: carriers[0].x12.coverage_levels.family", `"FAMILY" is not an HD05 coverage level code the implementation guide allows for family`},
 		}},
+		{"API keys, analysts and TLS", "bad-api.yaml", nil, []want{
+			{"bad-api.yaml:1:49: http.tls_cert_file", "tls_cert_file and tls_key_file go together"},
+			{"bad-api.yaml:1:80: http.rate_limit", "must be a positive number of requests per second"},
+			{"bad-api.yaml:3:31: analysts[0].key_file", `cannot read "keys/missing.api-key"`},
+			{"bad-api.yaml:4:5: analysts[1].key_file", "key_file is required: a file holding the analyst's API key"},
+			{"bad-api.yaml:4:10: analysts[1].id", `id "Portfolio" must use only lowercase letters`},
+			// The key itself is never shown.
+			{"bad-api.yaml:11:42: partners[0].api.key_files[1]", "the key in this file is shorter than 16 characters"},
+			{"bad-api.yaml:17:5: partners[1].api.key_file", "key_file is required: a file holding the partner's API key"},
+		}},
 		{"not YAML", "syntax.yaml", nil, []want{
 			{"syntax.yaml:4:1", "the file is not valid YAML"},
 		}},

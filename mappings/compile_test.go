@@ -40,7 +40,7 @@ func TestBuiltinCensusStandard(t *testing.T) {
 		t.Errorf("required columns\n got %v\nwant %v", required, want)
 	}
 	slices.Sort(optional)
-	if !slices.Equal(optional, []string{"address_line_2", "fips_county_code", "middle_name"}) {
+	if !slices.Equal(optional, []string{"address_line_2", "cobra_event", "event", "event_date", "fips_county_code", "middle_name"}) {
 		t.Errorf("optional columns %v", optional)
 	}
 	for _, tg := range []Target{GroupExternalID, MemberExternalID, MemberSubscriber, MemberRelationship,

@@ -51,8 +51,11 @@ const (
 	EmploymentStatus                   // subscriber.employment_details.status
 	EmploymentEarnings                 // subscriber.employment_details.annual_earnings (cents)
 	EmploymentHours                    // subscriber.employment_details.hours_per_week
+	EmploymentCobraEvent               // subscriber.employment_details.cobra_event: the COBRA qualifying event
 	CoverageStart                      // coverage.start_date: every enrollment of a subscriber row
 	CoverageEnd                        // coverage.end_date: every enrollment; a dependent's end_date
+	MemberEvent                        // member.event: a qualifying life event of the row's member
+	MemberEventDate                    // member.event_date: when it happened
 	firstEnrollment                    // enrollments[LINE].FIELD follow, see Enrollment
 )
 
@@ -161,8 +164,11 @@ func buildTargets() [NumTargets]targetInfo {
 	set(EmploymentStatus, "subscriber.employment_details.status", scopeSubscriber)
 	set(EmploymentEarnings, "subscriber.employment_details.annual_earnings", scopeSubscriber)
 	set(EmploymentHours, "subscriber.employment_details.hours_per_week", scopeSubscriber)
+	set(EmploymentCobraEvent, "subscriber.employment_details.cobra_event", scopeSubscriber)
 	set(CoverageStart, "coverage.start_date", scopeAll)
 	set(CoverageEnd, "coverage.end_date", scopeAll)
+	set(MemberEvent, "member.event", scopeAll)
+	set(MemberEventDate, "member.event_date", scopeAll)
 	for l, line := range model.ProductLines {
 		for f, field := range enrollFieldNames {
 			sc := scopeSubscriber

@@ -3,10 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/onboard/onboard/engine"
 	"github.com/onboard/onboard/engine/intake"
+	"github.com/onboard/onboard/engine/model"
+	"github.com/onboard/onboard/engine/store"
 )
 
 // checkCmd is `onboard check`: map and validate files without storing.
@@ -33,6 +37,23 @@ func (c *checkCmd) Run(ctx context.Context, m *Main, args []string) int {
 		fmt.Fprintf(m.Stderr, "onboard: no partner %q in %s%s\n", *partner, cfg.Path, suggest(*partner, partnerIDs(cfg)))
 		return 2
 	}
+	// With the state store at hand (read-only, never created), changes
+	// are judged against what it holds, as the intake judges them: a change
+	// older than the carrier's max_retro_days is refused.
+	var prior intake.Prior
+	if st, err := engine.OpenStoreReadOnly(ctx, cfg); err == nil {
+		defer st.Close()
+		prior = func(ctx context.Context, ext string) (*model.Group, error) {
+			rec, err := st.GroupByExternal(ctx, p.ID, ext)
+			if errors.Is(err, store.ErrNotFound) {
+				return nil, nil
+			}
+			if err != nil {
+				return nil, err
+			}
+			return st.Version(ctx, rec.ID, rec.Version)
+		}
+	}
 	var progress intake.ProgressFunc
 	if isTerminal(m.Stderr) {
 		progress = progressPrinter(m.Stderr)
@@ -40,7 +61,7 @@ func (c *checkCmd) Run(ctx context.Context, m *Main, args []string) int {
 	code := 0
 	var docs []*intake.Result
 	for _, file := range fs.Args() {
-		res, err := intake.Check(ctx, cfg, p, file, time.Now(), progress)
+		res, err := intake.CheckAgainst(ctx, cfg, p, file, time.Now(), progress, prior)
 		if err != nil {
 			fmt.Fprintf(m.Stderr, "onboard: %v\n", err)
 			return 1

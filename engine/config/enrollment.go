@@ -2,6 +2,8 @@ package config
 
 import (
 	"regexp"
+
+	"github.com/onboard/onboard/engine/model"
 	"time"
 )
 
@@ -37,4 +39,22 @@ func (c *checker) enrollmentPolicy(path string, cr *Carrier) {
 // NewHireWindowDays is the carrier's new-hire window in days.
 func (c *Carrier) NewHireWindowDays() int {
 	return int(time.Duration(c.NewHireWindow) / (24 * time.Hour))
+}
+
+// TerminationDate is the last day of coverage that a file dated today
+// (YYYY-MM-DD) ends without saying when, by a termination policy
+// (DESIGN.md §4): end_of_month (the default) the last day of today's month;
+// file_date today itself; day_before_next_start the day before the next
+// coverage month begins (the day before today when today is the first of a
+// month, else the end of the month).
+func TerminationDate(policy, today string) string {
+	switch policy {
+	case TerminateFileDate:
+		return today
+	case TerminateDayBeforeNextStart:
+		if len(today) == 10 && today[8:] == "01" {
+			return model.AddDays(today, -1)
+		}
+	}
+	return model.EndOfMonth(today)
 }

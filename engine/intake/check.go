@@ -22,6 +22,19 @@ import (
 // fileVerdict, so a file check calls valid is one intake accepts, and a
 // file broken part-way is rejected whole by both.
 func Check(ctx context.Context, cfg *config.Config, p *config.Partner, file string, now time.Time, progress ProgressFunc) (*Result, error) {
+	return CheckAgainst(ctx, cfg, p, file, now, progress, nil)
+}
+
+// Prior returns the stored version of a partner's group (nil, nil when
+// there is none).
+type Prior func(ctx context.Context, externalID string) (*model.Group, error)
+
+// CheckAgainst is Check with the stored versions of the partner's groups:
+// a change older than the carrier's max_retro_days is then refused as the
+// intake refuses it (DESIGN.md §4), against what the store already holds.
+// Without prior (nil), that rule cannot be told from a restated old date
+// and is left to the intake.
+func CheckAgainst(ctx context.Context, cfg *config.Config, p *config.Partner, file string, now time.Time, progress ProgressFunc, prior Prior) (*Result, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", file, err)
@@ -52,6 +65,13 @@ func Check(ctx context.Context, cfg *config.Config, p *config.Partner, file stri
 
 	rw := newResultWriter(io.Discard, nil)
 	fileErrs, err := walk(ctx, p, cfg.Carrier(p.Carrier), name, withProgress(tmp, name, size, progress), false, now, nil, func(sg *model.SourcedGroup, errs []model.Error, _ *groupHash) error {
+		if len(errs) == 0 && prior != nil {
+			prev, err := prior(ctx, sg.Group.ExternalIdentifier)
+			if err != nil {
+				return err
+			}
+			errs = retroErrors(sg.Group, prev, cfg.Carrier(p.Carrier), now)
+		}
 		gr := GroupResult{ExternalIdentifier: sg.Group.ExternalIdentifier, Line: sg.Line, Outcome: GroupValid, Errors: errs}
 		if len(errs) > 0 {
 			gr.Outcome = GroupRejected

@@ -75,7 +75,10 @@ func (in *Intake) decide(ctx context.Context, p *config.Partner, doc *document, 
 		return nil, err
 	}
 	full := p.Census != config.CensusChanges && !doc.changes
-	m := &merger{newID: in.NewID, today: now.Format(time.DateOnly), full: full}
+	m := &merger{newID: in.NewID, now: now, today: now.Format(time.DateOnly), full: full, carrier: carrier}
+	if carrier != nil {
+		m.end = config.TerminationDate(carrier.TerminationPolicy, m.today)
+	}
 	// The reading side looks up stored groups' source digests in what is
 	// committed (the document's own transaction holds each group once).
 	known := func(ext string) string {

@@ -368,7 +368,9 @@ func TestUpdatesKeepIDs(t *testing.T) {
 		t.Fatalf("version %d %v", rec.Version, err)
 	}
 	term := cur.Subscriber("E1002")
-	if term == nil || !term.Terminated() || term.Enrollments[0].EndDate != "2026-11-21" {
+	// Dropped on 2026-11-21 before its 2027-01-01 start: a cancellation
+	// dated its start (end_of_month would be 2026-11-30).
+	if term == nil || !term.Terminated() || term.Enrollments[0].EndDate != "2027-01-01" {
 		t.Errorf("E1002 not terminated: %+v", term)
 	}
 }

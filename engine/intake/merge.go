@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/onboard/onboard/engine/config"
 
 	"github.com/onboard/onboard/engine/model"
 	"github.com/onboard/onboard/engine/store"
@@ -96,7 +99,21 @@ type merger struct {
 	// today is the date recorded as the end of coverage of subscribers a
 	// full census no longer lists.
 	today string
-	full  bool
+	now   time.Time
+	// end is the last day of coverage of members a full census drops: the
+	// carrier's termination_policy applied to today (today when unset).
+	end  string
+	full bool
+	// carrier is the partner's carrier: its max_retro_days bound changes.
+	carrier *config.Carrier
+}
+
+// endDate is the date a dropped member's coverage ends.
+func (m *merger) endDate() string {
+	if m.end != "" {
+		return m.end
+	}
+	return m.today
 }
 
 // memberChanges counts what a new version changes.
@@ -146,7 +163,7 @@ func (m *merger) merge(g, prev *model.Group) memberChanges {
 			// Absent from this file: a full census ends the member's
 			// coverage; a change file leaves the member as it was.
 			if m.full && !p.Terminated() {
-				terminate(&p, m.today)
+				terminate(&p, m.endDate())
 				mc.terminated++
 			}
 			g.Subscribers = append(g.Subscribers, p)
@@ -225,23 +242,35 @@ func (m *merger) mergeSubscriber(s, prev *model.Subscriber) {
 	for _, d := range prev.Dependents {
 		if !present[d.ExternalIdentifier] {
 			if d.EndDate == "" {
-				d.EndDate = m.today
+				d.EndDate = m.endDate()
+				for _, e := range s.Enrollments {
+					if slices.Contains(d.ProductLines, e.ProductLine) && e.StartDate > d.EndDate {
+						d.EndDate = e.StartDate // cancelled before it began: dated its start
+					}
+				}
 			}
 			s.Dependents = append(s.Dependents, d)
 		}
 	}
 }
 
-// terminate ends every open enrollment and dependent coverage of s.
+// terminate ends every open enrollment and dependent coverage of s on
+// date, never before a coverage starts: ending coverage that has not begun
+// is a cancellation dated its start (DESIGN.md §4).
 func terminate(s *model.Subscriber, date string) {
+	first := ""
 	for i := range s.Enrollments {
-		if s.Enrollments[i].EndDate == "" {
-			s.Enrollments[i].EndDate = date
+		e := &s.Enrollments[i]
+		if e.EndDate == "" {
+			e.EndDate = max(date, e.StartDate)
+		}
+		if first == "" || e.StartDate < first {
+			first = e.StartDate
 		}
 	}
 	for i := range s.Dependents {
 		if s.Dependents[i].EndDate == "" {
-			s.Dependents[i].EndDate = date
+			s.Dependents[i].EndDate = max(date, first)
 		}
 	}
 }

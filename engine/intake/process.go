@@ -378,6 +378,13 @@ func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.S
 			return nil, err
 		}
 	}
+	if errs := retroErrors(g, prev, m.carrier, m.now); len(errs) > 0 {
+		gr.Outcome, gr.Errors = GroupRejected, errs
+		if prevRec != nil {
+			gr.Status = prevRec.Status
+		}
+		return gr, nil
+	}
 	full := m.full
 	if isJSON(doc.rec.Name) && len(g.Subscribers) == 0 {
 		m.full = false // a group object without subscribers says nothing of them

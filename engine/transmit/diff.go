@@ -70,6 +70,7 @@ func Changes(base, cur *model.Group, p Policy) model.GroupChanges {
 type walker struct {
 	p       Policy
 	initial bool // base is nil: the group's first delivery
+	toCobra bool // the family in hand moved to COBRA continuation
 	visit   func(r *memberResult)
 
 	bcov, ccov, bdc, dc coverage // scratch coverages of the member in hand
@@ -134,6 +135,7 @@ func (w *walker) subscriber(b, s *model.Subscriber) {
 		w.ccov = subscriberCoverage(w.ccov[:0], s)
 	}
 	sameData := b != nil && w.sameSubscriberData(b, s)
+	w.toCobra = b != nil && employment(b) != "cobra" && employment(s) == "cobra"
 	w.fam = append(w.fam, w.memberChange(s, nil, b != nil, w.bcov, w.ccov, sameData))
 
 	var bdeps []model.Dependent
@@ -348,6 +350,7 @@ func (w *walker) sameSubscriberData(a, b *model.Subscriber) bool {
 	w.subA, w.subB = *a, *b
 	for _, c := range []*model.Subscriber{&w.subA, &w.subB} {
 		c.ID, c.Enrollments, c.Dependents, c.Status, c.StatusDatetime, c.Errors = "", nil, nil, "", nil, nil
+		c.QualifyingLifeEvents = nil // why the family changed, not member data
 	}
 	same := reflect.DeepEqual(&w.subA, &w.subB)
 	w.subA, w.subB = model.Subscriber{}, model.Subscriber{} // hold no member data
@@ -364,4 +367,12 @@ func (w *walker) sameDependentData(a, b *model.Dependent) bool {
 	same := reflect.DeepEqual(&w.depA, &w.depB)
 	w.depA, w.depB = model.Dependent{}, model.Dependent{}
 	return same
+}
+
+// employment returns a subscriber's employment status.
+func employment(s *model.Subscriber) string {
+	if s.EmploymentDetails == nil {
+		return ""
+	}
+	return s.EmploymentDetails.Status
 }

@@ -1,6 +1,8 @@
 package transmit
 
 import (
+	"slices"
+
 	"github.com/onboard/onboard/engine/model"
 )
 
@@ -129,6 +131,8 @@ func (w *walker) memberChange(s *model.Subscriber, d *model.Dependent, known boo
 		r.mc.Maintenance = model.MaintChange
 		r.mc.EffectiveDate = changeEffective(covs, p.Today)
 		switch {
+		case w.toCobra && d == nil:
+			r.own = model.EventCobra
 		case !wasAny && isAny && d == nil:
 			r.own = model.EventReHire
 		case len(covs) == 0:
@@ -256,10 +260,13 @@ func leavingEvent(d *model.Dependent) string {
 // every member whose own change is only its consequence (a level change,
 // say), else each member's own.
 func (w *walker) familyEvent() {
+	if w.explicitEvents() {
+		return
+	}
 	fam := ""
 	if sub := &w.fam[0]; sub.changed {
 		switch sub.own {
-		case model.EventInitialEnrollment, model.EventNewHire, model.EventReHire, model.EventTerminationOfEmployment:
+		case model.EventInitialEnrollment, model.EventNewHire, model.EventReHire, model.EventTerminationOfEmployment, model.EventCobra:
 			fam = sub.own
 		}
 	}
@@ -269,6 +276,9 @@ func (w *walker) familyEvent() {
 		for i := range w.fam[1:] {
 			if r := &w.fam[1+i]; r.changed && lifeEvent(r.own) {
 				fam, famDate = r.own, r.mc.EffectiveDate
+				if r.mc.Maintenance == model.MaintTerminate {
+					famDate = model.AddDays(famDate, 1) // the family changes the day after the member's last
+				}
 				break
 			}
 		}
@@ -330,4 +340,58 @@ func (r *memberResult) consequenceOn(date string) {
 	if moved && r.mc.Maintenance == model.MaintChange {
 		r.mc.EffectiveDate = changeEffective(r.mc.Coverages, date)
 	}
+}
+
+// explicitEvents gives the family's changed members the events the
+// partner sent (Subscriber.QualifyingLifeEvents): a member's own event, or
+// else the family's first; an event's effective date, when given, is the
+// member's maintenance date. It reports false when the partner sent none.
+func (w *walker) explicitEvents() bool {
+	s := w.fam[0].mc.Subscriber
+	if len(s.QualifyingLifeEvents) == 0 {
+		return false
+	}
+	first := &s.QualifyingLifeEvents[0]
+	for i := range w.fam {
+		r := &w.fam[i]
+		if !r.changed {
+			continue
+		}
+		who := s.ExternalIdentifier
+		if r.mc.Dependent != nil {
+			who = r.mc.Dependent.ExternalIdentifier
+		}
+		q := first
+		for j := range s.QualifyingLifeEvents {
+			if e := &s.QualifyingLifeEvents[j]; slices.Contains(e.Members, who) {
+				q = e
+				break
+			}
+		}
+		r.mc.Event = q.Type
+		if r.mc.Maintenance == model.MaintTerminate {
+			continue
+		}
+		eff := q.EffectiveDate
+		if eff == "" && (q.Type == model.EventBirth || q.Type == model.EventAdoption) {
+			eff = q.EventDate // a child is covered from its birth or placement
+		}
+		if eff == "" {
+			continue
+		}
+		if r.mc.Maintenance == model.MaintAdd && slices.Contains(q.Members, who) {
+			for j := range r.mc.Coverages {
+				if c := &r.mc.Coverages[j]; c.Maintenance == model.MaintAdd && c.Enrollment.StartDate < eff {
+					c.Enrollment.StartDate = eff
+				}
+			}
+			r.mc.EffectiveDate = earliestStart(r.mc.Coverages)
+			continue
+		}
+		r.consequenceOn(eff)
+		if r.mc.Maintenance == model.MaintChange {
+			r.mc.EffectiveDate = eff
+		}
+	}
+	return true
 }

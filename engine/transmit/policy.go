@@ -42,22 +42,9 @@ func PolicyFor(c *config.Carrier, full bool, today string) Policy {
 	}
 }
 
-// TerminationDate is the last day of coverage that a file dated today ends
-// without saying when: with end_of_month (the default) the last day of
-// today's month; file_date, today itself; day_before_next_start, the day
-// before the next coverage month begins (the day before today when today
-// is the first of a month, else the end of the month).
-func TerminationDate(policy, today string) string {
-	switch policy {
-	case config.TerminateFileDate:
-		return today
-	case config.TerminateDayBeforeNextStart:
-		if len(today) == 10 && today[8:] == "01" {
-			return model.AddDays(today, -1)
-		}
-	}
-	return model.EndOfMonth(today)
-}
+// TerminationDate is config.TerminationDate: the end of coverage a file
+// dated today drops without an end date.
+func TerminationDate(policy, today string) string { return config.TerminationDate(policy, today) }
 
 // termination is the policy's end date for coverage dropped today.
 func (p Policy) termination() string { return TerminationDate(p.TerminationPolicy, p.Today) }

@@ -171,6 +171,19 @@ func (v *checker) subscriber(s *model.Subscriber, locs map[string]bool, members 
 			v.add(model.ErrParameterInvalid, p.field("hours_per_week"), strconv.FormatFloat(ed.HoursPerWeek, 'f', -1, 64),
 				"The subscriber's hours_per_week must be between 0 and 168.")
 		}
+		v.enum(at{p, "cobra_event", who}, ed.CobraEvent, false, model.CobraEvents)
+		if ed.Status == "cobra" && ed.CobraEvent == "" {
+			v.add(model.ErrParameterRequired, p.field("cobra_event"), "", fmt.Sprintf(
+				"The subscriber continues coverage under COBRA but no COBRA qualifying event is given; name it in cobra_event (%s).",
+				strings.Join(model.CobraEvents, ", ")))
+		}
+	}
+	for i := range s.QualifyingLifeEvents {
+		q := &s.QualifyingLifeEvents[i]
+		p, who := base.below(fmt.Sprintf(".qualifying_life_events[%d]", i)), "The qualifying life event's"
+		v.enum(at{p, "type", who}, q.Type, true, model.EventTypes)
+		v.date(at{p, "event_date", who}, q.EventDate, false)
+		v.date(at{p, "effective_date", who}, q.EffectiveDate, false)
 	}
 
 	var lines [8]string // the subscriber's product lines (at most 5 valid ones)

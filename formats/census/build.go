@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash"
+	"slices"
 	"strconv"
 
 	"github.com/onboard/onboard/engine/model"
@@ -29,6 +30,8 @@ type builder struct {
 	lines   slab[string]
 
 	digest hash.Hash // SourcedGroup.Digest, row by row
+
+	events []model.QualifyingLifeEvent // the group's rows' events, until finish
 }
 
 // scratch is where a Reader builds a group's subscribers and dependents:
@@ -345,7 +348,9 @@ func (b *builder) subscriber(row *m.Row, line int, ms *memberSrc) {
 		if x := v[m.EmploymentHours]; x != "" {
 			e.HoursPerWeek, _ = strconv.ParseFloat(x, 64)
 		}
+		e.CobraEvent = v[m.EmploymentCobraEvent]
 	}
+	b.event(row, id, id)
 	n := 0
 	for l := range model.ProductLines {
 		if v[m.Enrollment(l, m.EnrollPlan)] != "" {
@@ -409,6 +414,7 @@ func (b *builder) dependent(row *m.Row, line int, ms *memberSrc) {
 		*dependentField[t](d) = v[t]
 	}
 	d.SubscriberRelationship, d.EndDate = v[m.MemberRelationship], v[m.CoverageEnd]
+	b.event(row, ref, id)
 	n := 0
 	for l := range model.ProductLines {
 		if v[m.Enrollment(l, m.EnrollPlan)] != "" {
@@ -432,6 +438,17 @@ func (b *builder) dependent(row *m.Row, line int, ms *memberSrc) {
 // finish attaches dependents to their subscribers and returns the group.
 // The subscribers and dependents are copied out of the scratch, which is
 // cleared for the next group.
+// event records the qualifying life event a row names for its member (of
+// the family of subscriber sub); finish gives it to the subscriber.
+func (b *builder) event(row *m.Row, sub, member string) {
+	v := &row.Values
+	if v[m.MemberEvent] == "" && v[m.MemberEventDate] == "" {
+		return
+	}
+	b.events = append(b.events, model.QualifyingLifeEvent{Subscriber: sub, Type: v[m.MemberEvent], EventDate: v[m.MemberEventDate],
+		Members: []string{member}, Source: model.EventPartner})
+}
+
 func (b *builder) finish() *model.SourcedGroup {
 	b.src.cols = b.r.cols
 	sc := b.sc
@@ -439,6 +456,24 @@ func (b *builder) finish() *model.SourcedGroup {
 	subs := make([]model.Subscriber, len(built))
 	copy(subs, built)
 	b.g.Subscribers = subs
+	// A family's rows naming the same event on the same date are one
+	// event of its members.
+	for _, ev := range b.events {
+		ms := b.src.member(ev.Subscriber)
+		if ms == nil || !ms.sub {
+			continue // the dependent's missing subscriber is reported below
+		}
+		s := &subs[ms.subIdx]
+		i := slices.IndexFunc(s.QualifyingLifeEvents, func(q model.QualifyingLifeEvent) bool {
+			return q.Type == ev.Type && q.EventDate == ev.EventDate
+		})
+		if i >= 0 {
+			s.QualifyingLifeEvents[i].Members = append(s.QualifyingLifeEvents[i].Members, ev.Members...)
+		} else {
+			s.QualifyingLifeEvents = append(s.QualifyingLifeEvents, ev)
+		}
+	}
+	b.events = b.events[:0]
 	// Count each subscriber's dependents, then cut their slices from one
 	// array and fill them in row order.
 	sc.counts = append(sc.counts[:0], make([]int32, len(subs))...)

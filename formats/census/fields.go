@@ -73,7 +73,7 @@ var (
 	locationTargets   = span(m.LocationExternalID, m.LocationCountry)
 	memberTargets     = span(m.MemberFirstName, m.MemberGender)
 	homeTargets       = span(m.HomeAddressLine1, m.HomeCountry)
-	employmentTargets = span(m.EmploymentStart, m.EmploymentHours)
+	employmentTargets = span(m.EmploymentStart, m.EmploymentCobraEvent)
 )
 
 func span(from, to m.Target) []m.Target {

@@ -25,6 +25,7 @@ type statusGroup struct {
 	Status             model.Status   `json:"status"`
 	StatusDatetime     time.Time      `json:"status_datetime"`
 	PolicyNumber       string         `json:"policy_number"`
+	CarrierGroupKey    string         `json:"carrier_group_key"`
 	Subscribers        map[string]int `json:"subscribers"`
 	PendingAction      string         `json:"pending_action"`
 	PendingSince       *time.Time     `json:"pending_since,omitempty"`
@@ -159,7 +160,8 @@ func statusGroups(ctx context.Context, st store.Reader, f store.GroupFilter) ([]
 		action, since := report.GroupPendingAction(g, subs, len(subs), actions)
 		sg := statusGroup{ID: g.ID, ExternalIdentifier: g.ExternalIdentifier, PartnerID: g.PartnerID, CarrierID: g.CarrierID,
 			OrganizationName: g.OrganizationName, Status: g.Status, StatusDatetime: g.StatusDatetime, PolicyNumber: g.PolicyNumber,
-			Subscribers: report.CountByStatus(subs), PendingAction: action, Errors: errs}
+			CarrierGroupKey: g.CarrierGroupKey,
+			Subscribers:     report.CountByStatus(subs), PendingAction: action, Errors: errs}
 		if !since.IsZero() {
 			sg.PendingSince = &since
 		}

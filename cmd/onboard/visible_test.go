@@ -59,6 +59,7 @@ func TestRejectedIntakesAndMemberlessGroupsAreVisible(t *testing.T) {
 			ExternalIdentifier string `json:"external_identifier"`
 			Status             string `json:"status"`
 			PendingAction      string `json:"pending_action"`
+			CarrierGroupKey    string `json:"carrier_group_key"`
 		} `json:"groups"`
 		Rejected []struct {
 			PartnerID  string `json:"partner_id"`
@@ -72,7 +73,7 @@ func TestRejectedIntakesAndMemberlessGroupsAreVisible(t *testing.T) {
 		t.Fatalf("status -json: %d %s", code, out)
 	}
 	if len(doc.Groups) != 1 || doc.Groups[0].ExternalIdentifier != "EMPTY-1" || doc.Groups[0].Status != "pending" ||
-		doc.Groups[0].PendingAction != report.NoMembersAction {
+		doc.Groups[0].PendingAction != report.NoMembersAction || doc.Groups[0].CarrierGroupKey != "ACME-EMPTY-1" {
 		t.Errorf("groups: %+v, want EMPTY-1 pending with %q", doc.Groups, report.NoMembersAction)
 	}
 	got := map[string]bool{}

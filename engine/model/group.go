@@ -13,6 +13,13 @@ type Group struct {
 	PrimaryLocation    *Location    `json:"primary_location,omitempty" expr:"primary_location"`
 	SecondaryLocations []Location   `json:"secondary_locations,omitempty" expr:"secondary_locations"`
 	PolicyNumber       string       `json:"policy_number,omitempty" expr:"policy_number"`
+	// CarrierGroupKey is the group's key at its carrier, assigned by
+	// onboard when the group is created (GroupKey); LegacyMemberKeys marks
+	// a group sent before carrier keys existed, whose members keep the
+	// external identifiers they were sent with. Neither is the partner's
+	// to send (DESIGN.md §7).
+	CarrierGroupKey  string `json:"-"`
+	LegacyMemberKeys bool   `json:"-"`
 	Subscribers        []Subscriber `json:"subscribers,omitempty" expr:"subscribers"`
 	Status             Status       `json:"status,omitempty" expr:"status"`
 	StatusDatetime     *time.Time   `json:"status_datetime,omitempty" expr:"status_datetime"`

@@ -109,6 +109,12 @@ type GroupRecord struct {
 	// SourceDigest identifies what the current version was read from
 	// (Save.SourceDigest); "" when unknown.
 	SourceDigest string
+	// CarrierGroupKey is the group's key at its carrier, unique per
+	// carrier, assigned at creation; LegacyMemberKeys: the group was sent
+	// before carrier keys existed and its members keep their external
+	// identifiers at the carrier (model.Group's fields of the same names).
+	CarrierGroupKey  string
+	LegacyMemberKeys bool
 }
 
 // GroupFilter selects groups; empty fields match everything.

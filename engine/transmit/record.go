@@ -57,6 +57,7 @@ func (t *Transmitter) record(ctx context.Context, res *Result) (*store.Transmiss
 				return err
 			}
 			gc := Changes(vp.base, vp.cur, PolicyFor(t.carrier, full, today))
+			carrierFacing(gc.Group, g)
 			if len(gc.Members) == 0 {
 				if err := t.advance(ctx, tx, g); err != nil {
 					return err
@@ -296,4 +297,16 @@ func (fb *fileBuild) abort() {
 		fb.f = nil
 	}
 	os.Remove(fb.path)
+}
+
+// carrierFacing gives the group the carrier sees its carrier-facing
+// identifiers from the state (DESIGN.md §7): its policy number, carrier
+// group key and whether its members keep legacy keys. A version holds
+// none of them (they are not the partner's); layouts name them
+// (group.carrier_group_key, group.carrier_number, member.carrier_member_key).
+func carrierFacing(g *model.Group, rec *store.GroupRecord) {
+	if g == nil {
+		return
+	}
+	g.PolicyNumber, g.CarrierGroupKey, g.LegacyMemberKeys = rec.PolicyNumber, rec.CarrierGroupKey, rec.LegacyMemberKeys
 }

@@ -228,6 +228,10 @@ func buildSources() map[string]*pathSpec {
 	group("partner_id", tText, nil, func(g *model.Group) string { return g.PartnerID })
 	group("carrier_id", tText, nil, func(g *model.Group) string { return g.CarrierID })
 	group("policy_number", tText, nil, func(g *model.Group) string { return g.PolicyNumber })
+	// The carrier-facing identifiers (DESIGN.md §7): the group's key, and
+	// its carrier number (the policy number once assigned, else the key).
+	group("carrier_group_key", tText, nil, func(g *model.Group) string { return g.CarrierGroupKey })
+	group("carrier_number", tText, nil, func(g *model.Group) string { return g.CarrierNumber() })
 	group("status", tText, nil, func(g *model.Group) string { return string(g.Status) })
 	group("employer.organization_name", tText, nil, func(g *model.Group) string { return g.Employer.OrganizationName })
 	group("employer.fein", tText, nil, func(g *model.Group) string { return g.Employer.FEIN })
@@ -279,6 +283,9 @@ func buildSources() map[string]*pathSpec {
 		func(d *model.Dependent) string { return d.SubscriberRelationship }, "relationship")
 	add("member.subscriber_external_identifier", &pathSpec{in: inMember, param: pSubscriber, suffix: "external_identifier",
 		get: func(e *env) value { return text(e.sub().ExternalIdentifier) }})
+	// The subscriber's member key at the carrier (REF*0F's), unique per carrier.
+	add("member.carrier_member_key", &pathSpec{in: inMember, param: pSubscriber, suffix: "external_identifier",
+		get: func(e *env) value { return text(e.grp().MemberKey(e.sub().ExternalIdentifier)) }})
 
 	// subscriber.*: the subscriber, for a dependent its subscriber.
 	sub := func(suffix string, typ srcType, enum []string, f func(*model.Subscriber) string, names ...string) {

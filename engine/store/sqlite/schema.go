@@ -280,4 +280,17 @@ CREATE TABLE push_outbox (
 );
 CREATE INDEX push_outbox_due ON push_outbox(partner_id, state, next_attempt);
 `,
+	// 10: carrier-facing keys (DESIGN.md §7). A group's carrier key is
+	// assigned at creation (model.GroupKey, unique per carrier). A group
+	// already sent keeps what the carrier saw: its external identifier
+	// as key, its members their external identifiers (legacy).
+	`
+ALTER TABLE groups ADD COLUMN carrier_group_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE groups ADD COLUMN legacy_member_keys INTEGER NOT NULL DEFAULT 0;
+UPDATE groups SET carrier_group_key = external_identifier, legacy_member_keys = 1 WHERE transmitted_version > 0;
+UPDATE groups SET carrier_group_key = substr(upper(replace(replace(replace(replace(replace(replace(
+	partner_id || '-' || external_identifier, '.', '-'), ' ', '-'), '*', '-'), '~', '-'), ':', '-'), '^', '-')), 1, 30)
+	WHERE transmitted_version = 0;
+CREATE INDEX groups_carrier_key ON groups(carrier_id, carrier_group_key);
+`,
 }

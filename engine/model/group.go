@@ -5,25 +5,25 @@ import "time"
 // Group is an employer group as onboard holds it: the partner's data plus the
 // ids and statuses onboard assigns.
 type Group struct {
-	ID                 string       `json:"id,omitempty" expr:"id"`
-	ExternalIdentifier string       `json:"external_identifier" expr:"external_identifier"`
-	PartnerID          string       `json:"partner_id,omitempty" expr:"partner_id"`
-	CarrierID          string       `json:"carrier_id,omitempty" expr:"carrier_id"`
-	Employer           Employer     `json:"employer" expr:"employer"`
-	PrimaryLocation    *Location    `json:"primary_location,omitempty" expr:"primary_location"`
-	SecondaryLocations []Location   `json:"secondary_locations,omitempty" expr:"secondary_locations"`
-	PolicyNumber       string       `json:"policy_number,omitempty" expr:"policy_number"`
+	ID                 string     `json:"id,omitempty" expr:"id"`
+	ExternalIdentifier string     `json:"external_identifier" expr:"external_identifier"`
+	PartnerID          string     `json:"partner_id,omitempty" expr:"partner_id"`
+	CarrierID          string     `json:"carrier_id,omitempty" expr:"carrier_id"`
+	Employer           Employer   `json:"employer" expr:"employer"`
+	PrimaryLocation    *Location  `json:"primary_location,omitempty" expr:"primary_location"`
+	SecondaryLocations []Location `json:"secondary_locations,omitempty" expr:"secondary_locations"`
+	PolicyNumber       string     `json:"policy_number,omitempty" expr:"policy_number"`
 	// CarrierGroupKey is the group's key at its carrier, assigned by
 	// onboard when the group is created (GroupKey); LegacyMemberKeys marks
 	// a group sent before carrier keys existed, whose members keep the
 	// external identifiers they were sent with. Neither is the partner's
 	// to send (DESIGN.md §7).
-	CarrierGroupKey  string `json:"-"`
-	LegacyMemberKeys bool   `json:"-"`
-	Subscribers        []Subscriber `json:"subscribers,omitempty" expr:"subscribers"`
-	Status             Status       `json:"status,omitempty" expr:"status"`
-	StatusDatetime     *time.Time   `json:"status_datetime,omitempty" expr:"status_datetime"`
-	Errors             []Error      `json:"errors,omitempty" expr:"errors"`
+	CarrierGroupKey  string       `json:"-"`
+	LegacyMemberKeys bool         `json:"-"`
+	Subscribers      []Subscriber `json:"subscribers,omitempty" expr:"subscribers"`
+	Status           Status       `json:"status,omitempty" expr:"status"`
+	StatusDatetime   *time.Time   `json:"status_datetime,omitempty" expr:"status_datetime"`
+	Errors           []Error      `json:"errors,omitempty" expr:"errors"`
 }
 
 // Employer is the organization behind a group.

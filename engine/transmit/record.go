@@ -299,14 +299,15 @@ func (fb *fileBuild) abort() {
 	os.Remove(fb.path)
 }
 
-// carrierFacing gives the group the carrier sees its carrier-facing
-// identifiers from the state (DESIGN.md §7): its policy number, carrier
-// group key and whether its members keep legacy keys. A version holds
-// none of them (they are not the partner's); layouts name them
-// (group.carrier_group_key, group.carrier_number, member.carrier_member_key).
+// carrierFacing gives the group the carrier sees its carrier group key
+// and whether its members keep legacy keys, from the state (DESIGN.md
+// §7); a version holds neither (they are not the partner's). Layouts name
+// them (group.carrier_group_key, member.carrier_member_key). The policy
+// number is left as the version has it: the acknowledgements still match
+// a group by what the 834 writer puts in REF*38.
 func carrierFacing(g *model.Group, rec *store.GroupRecord) {
 	if g == nil {
 		return
 	}
-	g.PolicyNumber, g.CarrierGroupKey, g.LegacyMemberKeys = rec.PolicyNumber, rec.CarrierGroupKey, rec.LegacyMemberKeys
+	g.CarrierGroupKey, g.LegacyMemberKeys = rec.CarrierGroupKey, rec.LegacyMemberKeys
 }

@@ -130,3 +130,13 @@ func ResumeControls(ctx context.Context, st store.Store, h *History) error {
 		return nil
 	})
 }
+
+// QuickCheck runs the store's integrity check where it has one (SQLite's
+// PRAGMA quick_check): `onboard run` refuses to start on a damaged state.
+func QuickCheck(ctx context.Context, st store.Store) error {
+	qc, ok := st.(interface{ QuickCheck(context.Context) error })
+	if !ok {
+		return nil
+	}
+	return qc.QuickCheck(ctx)
+}

@@ -83,6 +83,9 @@ func (c *checkCmd) Run(ctx context.Context, m *Main, args []string) int {
 				fmt.Fprintf(m.Stdout, "  %s [%s]\n", e.Error(), e.ErrorType)
 			}
 		}
+		for _, n := range res.Notes {
+			fmt.Fprintf(m.Stdout, "  note: %s\n", n)
+		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(m.Stdout)

@@ -100,7 +100,7 @@ func (m *Main) openEngineState(ctx context.Context, path string, log *slog.Logge
 		fmt.Fprintf(m.Stderr, "onboard: %v\n", err)
 		return nil, nil, false
 	}
-	e, err = newEngine(ctx, cfg, log, newState)
+	e, err = newEngine(ctx, cfg, log, newState, false)
 	if err != nil {
 		held.Release()
 		fmt.Fprintf(m.Stderr, "onboard: %v\n", err)
@@ -111,8 +111,9 @@ func (m *Main) openEngineState(ctx context.Context, path string, log *slog.Logge
 
 // newEngine is engine.New behind the fresh-state check: a new database
 // beside folders that show an earlier state is refused unless newState;
-// with it, control numbers resume above the highest found.
-func newEngine(ctx context.Context, cfg *config.Config, log *slog.Logger, newState bool) (*engine.Engine, error) {
+// with it, control numbers resume above the highest found. quickCheck
+// (the daemon's start) also checks the database's integrity first.
+func newEngine(ctx context.Context, cfg *config.Config, log *slog.Logger, newState, quickCheck bool) (*engine.Engine, error) {
 	hist, err := engine.CheckFreshState(ctx, cfg, newState)
 	if err != nil {
 		return nil, err
@@ -120,6 +121,12 @@ func newEngine(ctx context.Context, cfg *config.Config, log *slog.Logger, newSta
 	e, err := engine.New(ctx, cfg, log)
 	if err != nil {
 		return nil, err
+	}
+	if quickCheck {
+		if err := engine.QuickCheck(ctx, e.Store); err != nil {
+			e.Close()
+			return nil, err
+		}
 	}
 	if hist != nil {
 		if err := engine.ResumeControls(ctx, e.Store, hist); err != nil {

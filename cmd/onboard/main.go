@@ -51,6 +51,7 @@ var commands = map[string]func() command{
 	"status":      func() command { return &statusCmd{} },
 	"history":     func() command { return &historyCmd{} },
 	"replay":      func() command { return &replayCmd{} },
+	"approve":     func() command { return &approveCmd{} },
 	"config":      func() command { return &configCmd{} },
 	"carrier-sim": func() command { return &carrierSimCmd{} },
 	"version":     func() command { return &versionCmd{} },

@@ -45,7 +45,7 @@ func (c *runCmd) Run(ctx context.Context, m *Main, args []string) int {
 		return 1
 	}
 	defer lock.Release()
-	e, err := newEngine(ctx, cfg, log, *newState)
+	e, err := newEngine(ctx, cfg, log, *newState, true)
 	if err != nil {
 		log.Error("starting the engine", "err", err)
 		return 1

@@ -5,6 +5,7 @@ import (
 	"net"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/onboard/onboard/engine/model"
@@ -157,6 +158,7 @@ func (c *checker) carrier(path string, cr *Carrier, seen map[string]string) {
 	c.folder(path+".acks", &cr.Acks.Folder)
 	c.schedule(path+".acks.schedule", cr.Acks.Schedule)
 	c.positive(path+".ack_timeout", cr.AckTimeout)
+	c.terminationGuard(path+".termination_guard", &cr.TerminationGuard)
 	c.pgp(path+".pgp", cr.PGP)
 	c.oneOf(path+".synced_on", cr.SyncedOn, SyncedOnResult, SyncedOn999)
 	c.enrollmentPolicy(path, cr)
@@ -300,4 +302,17 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// terminationGuard parses the guard's share ("20%") into its fraction.
+func (c *checker) terminationGuard(path string, g *TerminationGuard) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(g.Share), "%")), 64)
+	if err != nil || !strings.HasSuffix(strings.TrimSpace(g.Share), "%") || v <= 0 || v > 100 {
+		c.problemAt(path+".share", "must be a percentage above 0%% and at most 100%%, such as 20%%, not %q", g.Share)
+	} else {
+		g.Fraction = v / 100
+	}
+	if g.MinMembers < 1 {
+		c.problemAt(path+".min_members", "must be at least 1 (default 10)")
+	}
 }

@@ -8,22 +8,24 @@ import (
 
 // Defaults (DESIGN.md §9), applied by Load to every value left unset.
 const (
-	DefaultSQLite          = "var/onboard.db"
-	DefaultReportsDir      = "var/reports"
-	DefaultReportsSchedule = "@every 5m"
-	DefaultShutdown        = 30 * time.Second
-	DefaultInboundSchedule = "@every 30s"
-	DefaultSettle          = 2 * time.Second
-	DefaultMapping         = "census-standard"
-	DefaultMaxFileSize     = 2 << 30 // 2 GiB
-	DefaultMaxValueBytes   = 64 << 10
-	DefaultMaxGroupMembers = 300_000
-	DefaultQuarantineAfter = 2
-	DefaultCarrierSchedule = "*/15 * * * *"
-	DefaultAcksSchedule    = "@every 1m"
-	DefaultAckTimeout      = 48 * time.Hour
-	DefaultSyncedOn        = SyncedOnResult
-	DefaultSFTPTimeout     = 30 * time.Second
+	DefaultSQLite           = "var/onboard.db"
+	DefaultReportsDir       = "var/reports"
+	DefaultReportsSchedule  = "@every 5m"
+	DefaultShutdown         = 30 * time.Second
+	DefaultInboundSchedule  = "@every 30s"
+	DefaultSettle           = 2 * time.Second
+	DefaultMapping          = "census-standard"
+	DefaultMaxFileSize      = 2 << 30 // 2 GiB
+	DefaultMaxValueBytes    = 64 << 10
+	DefaultMaxGroupMembers  = 300_000
+	DefaultQuarantineAfter  = 2
+	DefaultTerminationShare = "20%"
+	DefaultTerminationMin   = 10
+	DefaultCarrierSchedule  = "*/15 * * * *"
+	DefaultAcksSchedule     = "@every 1m"
+	DefaultAckTimeout       = 48 * time.Hour
+	DefaultSyncedOn         = SyncedOnResult
+	DefaultSFTPTimeout      = 30 * time.Second
 )
 
 // Values of Carrier.SyncedOn and X12.Usage.
@@ -93,6 +95,10 @@ func (c *checker) defaults() {
 			cr.MaxRetroDays = DefaultMaxRetroDays
 		}
 		c.orDuration(&cr.NewHireWindow, fmt.Sprintf("carriers[%d].new_hire_window", i), DefaultNewHireWindow)
+		or(&cr.TerminationGuard.Share, DefaultTerminationShare)
+		if !c.given(fmt.Sprintf("carriers[%d].termination_guard.min_members", i)) {
+			cr.TerminationGuard.MinMembers = DefaultTerminationMin
+		}
 		c.folderDefaults(&cr.Inbox, fmt.Sprintf("carriers[%d].inbox", i))
 		c.folderDefaults(&cr.Acks.Folder, fmt.Sprintf("carriers[%d].acks", i))
 		x := &cr.X12

@@ -195,6 +195,9 @@ type Carrier struct {
 	// FullPurpose: replace (the default, BGN08 RX) or verify (BGN08 4,
 	// 030 only).
 	FullPurpose string `yaml:"full_purpose"`
+	// TerminationGuard holds a full census that would end too many of a
+	// group's (or of the file's) active members for an operator's approval.
+	TerminationGuard TerminationGuard `yaml:"termination_guard"`
 
 	// Validator is the carrier's catalog and compiled rules, built by Load.
 	Validator *validate.Carrier `yaml:"-"`
@@ -311,4 +314,16 @@ func (c *Carrier) Plan(id string) *Plan {
 		}
 	}
 	return nil
+}
+
+// TerminationGuard is the share of active members a full census may end
+// by omission, and the least number of them that trips it (DESIGN §9).
+type TerminationGuard struct {
+	// Share is a percentage, such as "20%" (the default).
+	Share string `yaml:"share"`
+	// MinMembers is the fewest terminations that trip the guard (default
+	// 10), so a small group may lose a few members.
+	MinMembers int `yaml:"min_members"`
+	// Fraction is Share as a fraction (0.2), set by Load.
+	Fraction float64 `yaml:"-"`
 }

@@ -90,7 +90,11 @@ func CheckAgainst(ctx context.Context, cfg *config.Config, p *config.Partner, fi
 	}
 	counts := rw.count
 	counts.Created = counts.Groups - counts.Rejected // valid groups would be accepted
-	return finishCheck(res, counts, fileErrs, name), nil
+	res = finishCheck(res, counts, fileErrs, name)
+	if n := guardNote(cfg, p); n != "" {
+		res.Notes = append(res.Notes, n)
+	}
+	return res, nil
 }
 
 // finishCheck completes a check's result with intake's file-level verdict.

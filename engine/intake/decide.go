@@ -60,6 +60,7 @@ func (in *Intake) decide(ctx context.Context, p *config.Partner, doc *document, 
 	d := &decision{}
 	var rw *resultWriter
 	var rejected []store.RejectedIntake // groups this document kept out of the store
+	var m *merger                       // set below; restart resets its guard's tally
 	restart := func() error {
 		rejected = rejected[:0]
 		jw, cw, err := out()
@@ -69,15 +70,21 @@ func (in *Intake) decide(ctx context.Context, p *config.Partner, doc *document, 
 		rw = newResultWriter(jw, cw)
 		rw.begin(&Result{File: rec.Name, FileID: rec.ID, PartnerID: p.ID, SHA256: doc.sha, ReceivedAt: &received})
 		d.Groups = d.Groups[:0]
+		if m != nil {
+			m.guard.reset()
+		}
 		return nil
 	}
 	if err := restart(); err != nil {
 		return nil, err
 	}
 	full := p.Census != config.CensusChanges && !doc.changes
-	m := &merger{newID: in.NewID, now: now, today: now.Format(time.DateOnly), full: full, carrier: carrier}
+	m = &merger{newID: in.NewID, now: now, today: now.Format(time.DateOnly), full: full, carrier: carrier}
 	if carrier != nil {
 		m.end = config.TerminationDate(carrier.TerminationPolicy, m.today)
+	}
+	if full && doc.commit == nil && carrier != nil && !in.approved(p, doc.sha) {
+		m.guard = newTermGuard(carrier.TerminationGuard)
 	}
 	// The reading side looks up stored groups' source digests in what is
 	// committed (the document's own transaction holds each group once).
@@ -155,6 +162,9 @@ func (in *Intake) decide(ctx context.Context, p *config.Partner, doc *document, 
 				// and it is rejected with the structural error.
 				return errFileBroken{fileErrs}
 			}
+			if h := m.guard.trip(); h != nil {
+				return errHeld{h} // nothing of it is applied
+			}
 			return finish(ctx, tx, fileErrs)
 		})
 		if !stream || !errors.Is(err, census.ErrNotContiguous) {
@@ -168,6 +178,18 @@ func (in *Intake) decide(ctx context.Context, p *config.Partner, doc *document, 
 			return nil, err
 		}
 		stream = false
+	}
+	var held errHeld
+	if errors.As(err, &held) {
+		if err := restart(); err != nil {
+			return nil, err
+		}
+		err = in.store.Update(ctx, func(tx store.Tx) error {
+			if err := begin(ctx, tx); err != nil {
+				return err
+			}
+			return in.holdFile(ctx, tx, rw, d, rec, held.hold, now)
+		})
 	}
 	var broken errFileBroken
 	if errors.As(err, &broken) {

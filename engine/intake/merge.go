@@ -106,6 +106,8 @@ type merger struct {
 	full bool
 	// carrier is the partner's carrier: its max_retro_days bound changes.
 	carrier *config.Carrier
+	// guard, when set, tallies a full census's terminations.
+	guard *termGuard
 }
 
 // endDate is the date a dropped member's coverage ends.
@@ -116,8 +118,10 @@ func (m *merger) endDate() string {
 	return m.today
 }
 
-// memberChanges counts what a new version changes.
-type memberChanges struct{ added, changed, terminated int }
+// memberChanges counts what a new version changes; omitted counts the
+// members a full census ends by leaving them out, of active members that
+// were active before (the termination guard's tally).
+type memberChanges struct{ added, changed, terminated, omitted, active int }
 
 // merge fills g's ids from prev (nil for a new group), carries over what
 // the file does not restate, and counts the member changes.
@@ -157,6 +161,9 @@ func (m *merger) merge(g, prev *model.Group) memberChanges {
 	if prev != nil {
 		for i := range prev.Subscribers {
 			p := prev.Subscribers[i]
+			if !p.Terminated() {
+				mc.active++
+			}
 			if present[p.ExternalIdentifier] {
 				continue
 			}
@@ -165,6 +172,7 @@ func (m *merger) merge(g, prev *model.Group) memberChanges {
 			if m.full && !p.Terminated() {
 				terminate(&p, m.endDate())
 				mc.terminated++
+				mc.omitted++
 			}
 			g.Subscribers = append(g.Subscribers, p)
 		}

@@ -391,6 +391,9 @@ func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.S
 	}
 	mc := m.merge(g, prev)
 	m.full = full
+	if prevRec != nil {
+		m.guard.add(g.ExternalIdentifier, prevRec.ID, mc)
+	}
 	var subHashes []string
 	var hash string
 	if prev == nil && h != nil {
@@ -429,6 +432,13 @@ func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.S
 	}
 	gr.Status = rec.Status
 	gr.Counts.Added, gr.Counts.Changed, gr.Counts.Terminated = mc.added, mc.changed, mc.terminated
+	if m.full && prevRec != nil {
+		// A full census applied: a file the guard held for this group
+		// is superseded.
+		if err := tx.ClearPendingAction(ctx, rec.ID, PendingHeld); err != nil {
+			return nil, err
+		}
+	}
 	return gr, fillIDs(ctx, tx, gr, g)
 }
 

@@ -14,7 +14,7 @@ import (
 // reservedNames are the folders onboard keeps beside the inbound files. A
 // partner file of one of these names made every later move into that
 // folder fail, so no other file of the partner was ever finished.
-var reservedNames = []string{dirArchive, dirFailed}
+var reservedNames = []string{dirArchive, dirFailed, dirHeld}
 
 // reserved reports whether name is one of the folder names onboard keeps
 // beside the inbound files (in any case: some file systems ignore it).

@@ -104,6 +104,7 @@ type resultWriter struct {
 	enc   *json.Encoder
 	csv   *errorsCSV
 	count Counts
+	notes []string // written with the totals (Result.Notes)
 }
 
 func newResultWriter(w io.Writer, csvw io.Writer) *resultWriter {
@@ -172,7 +173,8 @@ func (rw *resultWriter) end(outcome string, processed time.Time, fileErrs []mode
 		ProcessedAt time.Time     `json:"processed_at"`
 		Counts      Counts        `json:"counts"`
 		Errors      []model.Error `json:"errors"`
-	}{outcome, processed, rw.count, fileErrs})
+		Notes       []string      `json:"notes,omitempty"`
+	}{outcome, processed, rw.count, fileErrs, rw.notes})
 	if err != nil {
 		return err
 	}

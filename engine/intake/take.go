@@ -184,6 +184,9 @@ func (in *Intake) takeFile(ctx context.Context, p *config.Partner, inbound trans
 	crash.Point(CrashProcessing + ":" + f.Name)
 	res, err := in.process(ctx, p, rec, st, resJSON, resCSV)
 	att.end(st.sha)
+	if err == nil && res.Outcome != store.OutcomeHeld {
+		os.Remove(in.approvalPath(p, st.sha)) // an approval is used once
+	}
 	if err != nil {
 		// Nothing was committed: forget the claim so the next pass retries.
 		if rerr := in.store.ReleaseFile(context.WithoutCancel(ctx), rec.ID); rerr != nil {
@@ -194,11 +197,16 @@ func (in *Intake) takeFile(ctx context.Context, p *config.Partner, inbound trans
 		return fs, err
 	}
 	fs.Outcome, fs.Groups, fs.Errors = res.Outcome, res.GroupsAccepted+res.GroupsRejected, res.ErrorCount
-	rec.Outcome, rec.Disposition, rec.ErrorCount = res.Outcome, res.Disposition, res.ErrorCount
+	rec.Outcome, rec.Disposition, rec.ErrorCount, rec.Message = res.Outcome, res.Disposition, res.ErrorCount, res.Message
 	done, err := in.finish(ctx, p, inbound, f, hasMarker, rec, resDir, false)
 	fs.Result, fs.SourceChanged = done.result, done.changed
 	if err != nil {
 		return fs, err
+	}
+	if res.Outcome == store.OutcomeHeld {
+		if err := in.heldFeedback(ctx, p, rec, resDir); err != nil {
+			log.Error("writing the held file's feedback note", "err", err)
+		}
 	}
 	where := fs.Result
 	if ob, err := in.open(ctx, p.Outbound); err == nil {
@@ -254,8 +262,11 @@ type finished struct {
 // or failed/.
 func (in *Intake) moveSource(ctx context.Context, inbound transport.Folder, name string, hasMarker bool, rec *store.FileRecord, dup bool) error {
 	dest := dirArchive
-	if rec.Disposition == dirFailed || dup {
+	switch {
+	case rec.Disposition == dirFailed || dup:
 		dest = dirFailed
+	case rec.Disposition == dirHeld:
+		dest = dirHeld
 	}
 	target, err := freeName(ctx, inbound, dest, name, rec.ID)
 	if err != nil {

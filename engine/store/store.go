@@ -171,7 +171,7 @@ type Store interface {
 	// ReleaseFile forgets an uncommitted claim after an operational
 	// failure, so the next poll takes the file again.
 	ReleaseFile(ctx context.Context, fileID string) error
-	// ReopenFile makes a rejected file processable again (replay after a
+	// ReopenFile makes a rejected or held file processable again (replay after a
 	// fix): its next claim is a retry instead of a duplicate.
 	ReopenFile(ctx context.Context, fileID string) error
 

@@ -26,6 +26,9 @@ const (
 	OutcomePartiallyAccepted = "partially_accepted"
 	OutcomeRejected          = "rejected"
 	OutcomeDuplicate         = "duplicate"
+	// OutcomeHeld: a full census the termination guard holds until the
+	// partner sends another file or an operator approves it.
+	OutcomeHeld = "held"
 )
 
 // FileRecord is one partner file onboard has taken.

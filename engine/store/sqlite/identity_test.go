@@ -66,7 +66,7 @@ func TestStateChangedUnderTheStore(t *testing.T) {
 }
 
 // TestQuickCheckAtOpen: a database damaged while onboard was down is
-// refused at start, naming the problem.
+// refused by QuickCheck (the daemon's start), naming the problem.
 func TestQuickCheckAtOpen(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "onboard.db")
@@ -95,9 +95,13 @@ func TestQuickCheckAtOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	_, err = Open(ctx, path)
+	s, err = Open(ctx, path)
 	if err == nil {
-		t.Fatal("a damaged database opened")
+		defer s.Close()
+		err = s.QuickCheck(ctx)
+	}
+	if err == nil {
+		t.Fatal("a damaged database passed the check")
 	}
 	if !strings.Contains(err.Error(), "damaged") && !strings.Contains(err.Error(), "malformed") {
 		t.Errorf("error %v does not say the database is damaged", err)

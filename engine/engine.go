@@ -51,7 +51,7 @@ type Job struct {
 }
 
 // Stage order in a pass.
-var stageOrder = []string{"intake", "transmit", "acks", "ldex", "push", "report"}
+var stageOrder = []string{"intake", "transmit", "acks", "ldex", "push", "report", "retention"}
 
 // jobBuilders add the jobs of the stages after intake; each stage's wiring
 // file in this package registers its builder in init.

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/onboard/onboard/engine/model"
 	"github.com/onboard/onboard/formats/fixedwidth"
@@ -46,6 +47,11 @@ func (c *checker) check() {
 	c.api()
 	c.schedule("reports.schedule", cfg.Reports.Schedule)
 	c.positive("shutdown.timeout", cfg.Shutdown.Timeout)
+	if cfg.Retention.Archive < 0 {
+		c.problemAt("retention.archive", "must be a positive duration such as 90d, or empty to keep files forever")
+	} else if d := cfg.Retention.Archive.D(); d > 0 && d < 24*time.Hour {
+		c.problemAt("retention.archive", "%s is less than a day: archived files are evidence of what partners sent; keep them at least 1d", d)
+	}
 
 	carriers := map[string]string{}
 	for i := range cfg.Carriers {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestPushConfig(t *testing.T) {
@@ -53,5 +54,44 @@ carriers:
 				t.Fatalf("err = %v, want %q", err, tc.errContains)
 			}
 		})
+	}
+}
+
+func TestRetentionAndExpectConfig(t *testing.T) {
+	dir := t.TempDir()
+	const text = `
+retention: {archive: %s}
+partners:
+  - id: acme
+    name: ACME
+    inbound: {dir: in}
+    outbound: {dir: out}
+    carrier: bluecross
+    expect: {every: %s}
+carriers:
+  - id: bluecross
+    name: Blue Cross
+    inbox: {dir: inbox}
+    acks: {dir: acks}
+    x12: {sender_id: ONBOARD, receiver_id: BLUECROSS}
+`
+	path := filepath.Join(dir, "onboard.yaml")
+	os.WriteFile(path, []byte(fmt.Sprintf(text, "90d", "8d")), 0o600)
+	cfg, err := load(path, envOf(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Retention.Archive.D() != 90*24*time.Hour || cfg.Partners[0].Expect.Every.D() != 8*24*time.Hour {
+		t.Fatalf("retention %s, expect %s", cfg.Retention.Archive, cfg.Partners[0].Expect.Every)
+	}
+	for _, tc := range []struct{ archive, every, errContains string }{
+		{"1h", "8d", "less than a day"},
+		{"90d", "0s", "partners[0].expect.every: must be a positive duration"},
+		{"ninety", "8d", `"ninety" must be a duration`},
+	} {
+		os.WriteFile(path, []byte(fmt.Sprintf(text, tc.archive, tc.every)), 0o600)
+		if _, err := load(path, envOf(nil)); err == nil || !strings.Contains(err.Error(), tc.errContains) {
+			t.Errorf("retention %s, expect %s: %v, want %q", tc.archive, tc.every, err, tc.errContains)
+		}
 	}
 }

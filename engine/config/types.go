@@ -23,9 +23,11 @@ type Config struct {
 	// Analysts hold read-only API keys to every partner's groups (§13).
 	Analysts []Analyst `yaml:"analysts"`
 	Reports  Reports   `yaml:"reports"`
-	Shutdown Shutdown  `yaml:"shutdown"`
-	Partners []Partner `yaml:"partners"`
-	Carriers []Carrier `yaml:"carriers"`
+	// Retention bounds how long processed partner files are kept.
+	Retention Retention `yaml:"retention"`
+	Shutdown  Shutdown  `yaml:"shutdown"`
+	Partners  []Partner `yaml:"partners"`
+	Carriers  []Carrier `yaml:"carriers"`
 }
 
 // State says where onboard keeps its state.
@@ -35,6 +37,12 @@ type State struct {
 	// Staging is where files are copied while processed (default: the
 	// database's folder + /staging).
 	Staging string `yaml:"staging"`
+}
+
+// Retention says how long sources are kept in partners' inbound archive/
+// and failed/ folders; zero keeps them forever.
+type Retention struct {
+	Archive Duration `yaml:"archive"`
 }
 
 // HTTP configures the operations endpoint; empty Listen turns it off.

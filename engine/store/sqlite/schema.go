@@ -293,4 +293,17 @@ UPDATE groups SET carrier_group_key = substr(upper(replace(replace(replace(repla
 	WHERE transmitted_version = 0;
 CREATE INDEX groups_carrier_key ON groups(carrier_id, carrier_group_key);
 `,
+	// 11: partner source files deleted by retention (store.Deletions).
+	`
+CREATE TABLE deletions (
+	id         INTEGER PRIMARY KEY AUTOINCREMENT,
+	partner_id TEXT NOT NULL,
+	name       TEXT NOT NULL,
+	mod_time   TEXT NOT NULL,
+	size       INTEGER NOT NULL,
+	at         TEXT NOT NULL,
+	reason     TEXT NOT NULL
+);
+CREATE INDEX deletions_partner ON deletions(partner_id, id);
+`,
 }

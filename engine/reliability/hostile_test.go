@@ -4,6 +4,8 @@ package reliability
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io/fs"
 	"os"
@@ -38,8 +40,12 @@ type hostile struct {
 	errorType string
 	// resultAs is the name the result is written under when it is not
 	// the file's (a name the folders refuse to handle); such a file stays
-	// in the drop folder.
+	// in the drop folder unless movedTo says otherwise.
 	resultAs string
+	// movedTo overrides where the file must be afterwards: a folder
+	// beside the inbound files, or "aside" for a file renamed to a hidden
+	// name (a reserved name).
+	movedTo string
 }
 
 // resultName is the name a hostile file's result is written under.
@@ -118,6 +124,15 @@ func hostileFiles(t testing.TB) []hostile {
 		hostile{name: `back\slash.csv`, data: census(censusSpec{partner: "acme", groups: 1, employees: 1, firstGroup: 705}),
 			outcome: "rejected", errorType: "file_invalid", resultAs: "back_slash.csv"},
 		hostile{name: "quote\"semi;$(x)`y`.csv", data: census(censusSpec{partner: "acme", groups: 1, employees: 1, firstGroup: 703}), outcome: "accepted"},
+		// A 245-byte name (the most this test can drop through its own
+		// .NAME.part): ".NAME.result.json.tmp" is too long for the
+		// file system, so the result goes under a shortened name.
+		hostile{name: strings.Repeat("m", 241) + ".csv", data: census(censusSpec{partner: "acme", groups: 1, employees: 1, firstGroup: 708}),
+			outcome: "accepted", resultAs: fitted(strings.Repeat("m", 241)+".csv", 255-len(".")-len(".result.json")-len(".tmp")), movedTo: "archive"},
+		// Files named as the folders onboard keeps beside the inbound files:
+		// rejected, renamed aside, and nothing else is blocked.
+		hostile{name: "archive", data: []byte("not a census\n"), outcome: "rejected", errorType: "file_invalid", movedTo: "aside"},
+		hostile{name: "failed", data: []byte("not a census\n"), outcome: "rejected", errorType: "file_invalid", movedTo: "aside"},
 		hostile{name: strings.Repeat("n", 230) + ".csv", data: census(censusSpec{partner: "acme", groups: 1, employees: 1, firstGroup: 704}), outcome: "accepted"},
 	)
 	return hs
@@ -181,9 +196,18 @@ func TestHostileInput(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Files named as the folders beside them are dropped before the
+	// daemon makes those folders (a file cannot replace one).
+	for _, h := range hs {
+		if h.movedTo == "aside" {
+			w.drop("acme", h.name, h.data)
+		}
+	}
 	d := w.startDaemon(bin)
 	for _, h := range hs {
-		w.drop("acme", h.name, h.data)
+		if h.movedTo != "aside" {
+			w.drop("acme", h.name, h.data)
+		}
 	}
 	w.drop("beta", "good.csv", census(censusSpec{partner: "beta", groups: 2, employees: 2, firstGroup: 1000}))
 	waitFor(t, 60*time.Second, "a result for every file", func() bool {
@@ -234,6 +258,13 @@ func TestHostileInput(t *testing.T) {
 		}
 		sub := "archive"
 		switch {
+		case h.movedTo == "aside":
+			if fi, err := os.Lstat(filepath.Join(w.inbound("acme"), h.name)); err == nil && fi.Mode().IsRegular() {
+				t.Errorf("%q is still in the drop folder", h.name)
+			}
+			continue
+		case h.movedTo != "":
+			sub = h.movedTo
 		case h.resultAs != "":
 			sub = "."
 		case r.Outcome == "rejected":
@@ -325,4 +356,15 @@ func clip(b []byte) []byte {
 		return b[:600]
 	}
 	return b
+}
+
+// fitted is the name intake answers a long file name under (its first
+// bytes, "~" and 12 hex digits of the name's sha256), to find the result.
+func fitted(name string, max int) string {
+	if len(name) <= max {
+		return name
+	}
+	sum := sha256.Sum256([]byte(name))
+	tag := "~" + hex.EncodeToString(sum[:6])
+	return name[:max-len(tag)] + tag
 }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -164,10 +165,29 @@ func TestScenarioNewborn(t *testing.T) {
 func TestScenarioAdoption(t *testing.T) {
 	s := started(t, "full", "")
 	s.on("2027-03-10")
-	s.accepted(rows(t,
+	res := s.accepted(rows(t,
 		[3]string{"E1003", "BC-PPO-500,ES,,,BC-VIS-BASIC,ES", "BC-PPO-500,FAM,,,BC-VIS-BASIC,FAM"},
 		[3]string{"+", "", `GCM-001,Gulf Coast Marine Supply LLC,59-1234567,1999-08-13,private_sector,,,,,,,,,E1003-C2,E1003,child,Bao,,Nguyen,,2019-06-11,M,,,,,,,,BC-PPO-500,,,,BC-VIS-BASIC,,,,2027-03-01,,adoption,2027-02-20,`},
 	))
+	// The result file and the history name the partner's event.
+	text := mustJSON(t, res["groups"])
+	for _, want := range []string{`"type":"adoption"`, `"subscriber":"E1003"`, `"members":["E1003-C2"]`, `"event_date":"2027-02-20"`,
+		`"source":"partner"`, `"status":"pending"`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("result file lacks %s: %s", want, text)
+		}
+	}
+	rec, err := s.e.Store.GroupByExternal(context.Background(), "acme", "GCM-001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist, err := s.e.Store.GroupHistory(context.Background(), rec.ID, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(mustJSON(t, hist), "events: adoption E1003-C2") {
+		t.Errorf("history lacks the event: %s", mustJSON(t, hist))
+	}
 	expect(t, s.transmit(), seg("BGN*00*0002*20270310*0902****2",
 		"INS*Y*18*001*05*A***PT", hannahID, "DTP*303*D8*20270220", hannHired, hannah,
 		"HD*001**HLT*BC-PPO-500*FAM", "DTP*348*D8*20270101", "DTP*303*D8*20270220",

@@ -108,6 +108,8 @@ type merger struct {
 	carrier *config.Carrier
 	// guard, when set, tallies a full census's terminations.
 	guard *termGuard
+	// events are the partner's events of the group merged last.
+	events []model.QualifyingLifeEvent
 }
 
 // endDate is the date a dropped member's coverage ends.
@@ -127,6 +129,7 @@ type memberChanges struct{ added, changed, terminated, omitted, active int }
 // the file does not restate, and counts the member changes.
 func (m *merger) merge(g, prev *model.Group) memberChanges {
 	var mc memberChanges
+	m.events = m.events[:0]
 	canonicalize(g) // compare like with like: prev was stored canonical
 	if prev == nil {
 		g.ID = m.newID()
@@ -232,6 +235,24 @@ func (m *merger) mergeSubscriber(s, prev *model.Subscriber) {
 		for _, d := range prev.Dependents {
 			deps[d.ExternalIdentifier] = d.ID
 		}
+	}
+	// The partner's events of this family: onboard's id, and who and where
+	// from, when the partner left them out.
+	for i := range s.QualifyingLifeEvents {
+		q := &s.QualifyingLifeEvents[i]
+		if q.ID == "" {
+			q.ID = m.newID()
+		}
+		if q.Subscriber == "" {
+			q.Subscriber = s.ExternalIdentifier
+		}
+		if q.Source == "" {
+			q.Source = model.EventPartner
+		}
+		if len(q.Members) == 0 {
+			q.Members = []string{s.ExternalIdentifier}
+		}
+		m.events = append(m.events, *q)
 	}
 	present := map[string]bool{}
 	for i := range s.Dependents {

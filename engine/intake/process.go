@@ -421,6 +421,16 @@ func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.S
 	if gr.Outcome == GroupUpdated {
 		reason = fmt.Sprintf("updated from %s: %d added, %d changed, %d terminated", doc.origin, mc.added, mc.changed, mc.terminated)
 	}
+	for i, q := range m.events {
+		if i == 0 {
+			reason += "; events:"
+		} else {
+			reason += ","
+		}
+		reason += fmt.Sprintf(" %s %s (%s)", q.Type, strings.Join(q.Members, "+"), q.ID)
+		gr.Events = append(gr.Events, EventResult{ID: q.ID, Type: q.Type, Subscriber: q.Subscriber, Members: q.Members,
+			EventDate: q.EventDate, EffectiveDate: q.EffectiveDate, Source: q.Source, Status: model.StatusPending})
+	}
 	var digest string
 	if h != nil {
 		digest = h.Digest

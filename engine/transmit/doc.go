@@ -12,15 +12,27 @@
 // A group is a candidate when its current version is newer than the
 // version last transmitted to the carrier (groups.transmitted_version; 0:
 // never sent). Changes diffs the two versions member by member and product
-// line by product line: added lines (add, 021), changed plans, levels,
-// dates or member data (change, 001) and ended lines (terminate, 024, with
-// the end date); a dependent's coverage is its subscriber's enrollment in
-// the lines it is covered under. In full mode (BGN08 4) a group with a
+// line by product line and gives each member at most one MemberChange: add
+// (021) for a member new to the carrier, terminate (024) only when every
+// coverage the member had ends, change (001) otherwise, with the coverage
+// changes inside (HD*021 added, HD*024 ended, HD*001 a level or date
+// change, a plan change as the old plan's end the day before the new
+// one's start). A member whose data alone changed is a change without
+// coverage changes. Each change carries the qualifying life event inferred
+// for its family (or sent by the partner) and its effective date; the
+// carrier's Policy (termination_policy, new_hire_window, open_enrollment)
+// decides the dates onboard derives, and no coverage ends before it starts.
+// README's "What an 834 says" lists the rules. In full mode a group with a
 // member change is sent whole: every member with open coverage as an audit
-// (030) of its open lines, plus the terminations the change brings, so the
-// carrier learns the end dates. A group whose new version has no member
-// change (an employer address, say) is sent nothing: its transmitted
-// version simply advances (store.Tx.AdvanceTransmitted).
+// (030) of its open lines, plus the members whose coverage all ended (024)
+// unless the carrier verifies (BGN08 4) or omits them. A group whose new
+// version has no member change (an employer address, say) is sent
+// nothing: its transmitted version simply advances
+// (store.TransmitTx.AdvanceTransmitted).
+//
+// Changes depends on the recorded versions, the delivery's date and the
+// carrier's policy: a transmission re-rendered after a crash under a
+// changed policy would differ, and its recorded member positions say so.
 //
 // # Exactly once
 //

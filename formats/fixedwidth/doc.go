@@ -82,7 +82,10 @@
 //	  subscriber.residential_address.*, subscriber.employment_details.{
 //	  start_date, status, annual_earnings (cents), hours_per_week}
 //	change.maintenance (add | change | terminate | audit), change.end_date,
-//	  change.product_lines (comma-separated)
+//	  change.product_lines (comma-separated), change.event (the qualifying
+//	  life event type: birth, marriage, ...), change.reason (its maintenance
+//	  reason code, as X12 INS04: 02, 32, ...), change.effective_date (when
+//	  the change takes effect, as X12 DTP*303)
 //	enrollment.<product_line>.{plan_id, coverage_level, start_date, end_date}
 //
 // file.* is available in every record, group.* in the group header and

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/onboard/onboard/engine/model"
+	"github.com/onboard/onboard/formats/x12"
 )
 
 // Source paths are resolved once, when a layout is compiled, into getters:
@@ -346,6 +347,12 @@ func buildSources() map[string]*pathSpec {
 		get: func(e *env) value { return text(e.ch.EndDate) }})
 	add("change.product_lines", &pathSpec{in: inMember, param: pMember,
 		get: func(e *env) value { return text(strings.Join(e.ch.ProductLines, ",")) }})
+	add("change.event", &pathSpec{in: inMember, enum: model.EventTypes, param: pMember,
+		get: func(e *env) value { return text(e.ch.Event) }})
+	add("change.reason", &pathSpec{in: inMember, param: pMember,
+		get: func(e *env) value { return text(x12.MaintenanceReason(e.ch)) }})
+	add("change.effective_date", &pathSpec{typ: tDate, in: inMember, param: pMember,
+		get: func(e *env) value { return text(e.ch.EffectiveDate) }})
 
 	// enrollment.<product_line>.*: the member's coverage in a product line.
 	for _, pl := range model.ProductLines {

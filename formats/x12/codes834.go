@@ -76,8 +76,11 @@ var maintenanceReasons = map[model.Maintenance]string{
 	model.MaintAudit:     "XN", // notification only
 }
 
-// reasonCode is a member change's INS04: its event's, else its
-// maintenance's. A full file's audit is a notification whatever the event.
+// MaintenanceReason is the maintenance reason code (X12 INS04, which
+// layouts reuse) of a member change: its event's, else its maintenance's.
+// A full file's audit is a notification whatever the event.
+func MaintenanceReason(mc *model.MemberChange) string { return reasonCode(mc) }
+
 func reasonCode(mc *model.MemberChange) string {
 	if mc.Maintenance != model.MaintAudit {
 		if r, ok := eventReasons[mc.Event]; ok {

@@ -50,12 +50,17 @@
 //     package charset); a value with characters that have no Latin
 //     spelling, or with a delimiter, is refused (ErrCharacterSet,
 //     ErrDelimiterInValue), never written;
-//   - INS04 is 28 (initial enrollment) for an add, AI (no reason given)
-//     for a change, 07 (termination of benefits) for a termination and XN
-//     (notification only) for a full-file audit;
-//   - INS05 is A, or C when the subscriber's employment status is cobra;
-//     INS08 (subscribers only) maps full_time FT, part_time PT, retired RT,
-//     terminated and cobra TE, others AC;
+//   - INS04 is the member change's event (model.MemberChange.Event: 02
+//     birth, 32 marriage, 08 termination of employment, ...), else 28
+//     (initial enrollment) for an add, AI (no reason given) for a change,
+//     07 (termination of benefits) for a termination and XN (notification
+//     only) for a full-file audit;
+//   - INS05 is A, or C when the subscriber's employment status is cobra,
+//     always with INS07, the COBRA qualifying event (a COBRA member
+//     without one is refused); INS08 (subscribers only) maps full_time FT,
+//     part_time PT, retired RT, terminated and cobra TE, others AC;
+//   - DTP*303 (maintenance effective) is in loop 2000 of every 001 and 024,
+//     and in the 2300 loop of an HD*001;
 //   - DMG03 is F, M, or U for every other gender (the guide has no
 //     non-binary code);
 //   - HD04 carries the plan id; dependents' 2300 loops carry no HD05: the
@@ -63,6 +68,7 @@
 //   - N3/N4 are written for subscribers only (dependents share the
 //     subscriber's residence); N4 names the county as CY plus its FIPS
 //     code;
-//   - in a change, a product line whose enrollment has ended is sent with
-//     HD01 024 and DTP*349.
+//   - the 2300 loops are the change's coverage changes, HD01 their
+//     maintenance; an ended coverage's DTP*349 is never before its DTP*348
+//     (the writer refuses it).
 package x12

@@ -34,21 +34,12 @@ func (a attempts) begin(sha string) (died int, err error) {
 	if b, err := os.ReadFile(p); err == nil {
 		died, _ = strconv.Atoi(strings.TrimSpace(string(b))) // a torn record counts as none
 	}
-	// Written and synced before the work starts: a death during it must
-	// find the record.
-	f, err := os.OpenFile(p, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
+	// Written before the work starts: a process that dies during it
+	// leaves the record. Not synced: it is process deaths (out of memory)
+	// it counts, which the page cache survives, and a sync cost the pass
+	// a disk flush per file.
+	if err := os.WriteFile(p, []byte(strconv.Itoa(died+1)+"\n"), 0o600); err != nil {
 		return died, fmt.Errorf("recording the attempt: %w", err)
-	}
-	_, werr := f.WriteString(strconv.Itoa(died+1) + "\n")
-	serr := f.Sync()
-	if cerr := f.Close(); werr == nil && serr == nil {
-		werr = cerr
-	} else if werr == nil {
-		werr = serr
-	}
-	if werr != nil {
-		return died, fmt.Errorf("recording the attempt: %w", werr)
 	}
 	return died, nil
 }

@@ -25,4 +25,13 @@
 // Check finds the maps by walking up from the working directory to go.mod
 // and taking ../shared/x12-maps/ from there (or $ONBOARD_X12_MAPS). When
 // they are missing it skips the test, and fails it under CI=true.
+//
+// Embedded returns a copy of the same maps carried in the binary (maps/,
+// with pyx12's LICENSE.txt), for the carrier simulator, which runs where
+// the repository is not; a test keeps the copy equal to the shared maps.
+//
+// Where pyx12's maps and X12 practice differ, the validator follows
+// practice and says so: a TA1 may follow the ISA (the maps list it after
+// the functional groups), and an interchange holding a TA1 needs no
+// functional group.
 package x12guide

@@ -16,7 +16,6 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -55,9 +54,23 @@ var table = map[rune]string{
 	'\u200B': "", '\u200C': "", '\u200D': "", '\u2060': "", '\uFEFF': "", '\u00AD': "",
 }
 
-// stripMarks decomposes (compatibility: ﬁ is fi, ² is 2) and drops the
-// combining marks, leaving base letters: É → E, ặ → a.
-var stripMarks = transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+// marks are the combining (nonspacing) marks decomposition separates.
+var marks = runes.In(unicode.Mn)
+
+// stripMarks decomposes r (compatibility: ﬁ is fi, ² is 2) and drops the
+// combining marks, leaving base letters: É → E, ặ → a. norm.Form is
+// stateless, so this is safe for concurrent use (a transform.Chain is not:
+// it keeps buffers between calls).
+func stripMarks(r rune) string {
+	d := norm.NFKD.String(string(r))
+	var b []byte
+	for _, c := range d {
+		if !marks.Contains(c) {
+			b = utf8.AppendRune(b, c)
+		}
+	}
+	return string(b)
+}
 
 // Fold returns s upper-cased and transliterated into the X12 character
 // set, and the distinct characters (in order of appearance) that could not
@@ -104,8 +117,8 @@ func fold(s string, keep bool) (string, []rune) {
 			b.WriteByte(' ')
 			continue
 		}
-		folded, _, err := transform.String(stripMarks, string(r))
-		ok := err == nil && folded != ""
+		folded := stripMarks(r)
+		ok := folded != ""
 		for i := 0; ok && i < len(folded); i++ {
 			c := folded[i]
 			ok = c < utf8.RuneSelf && allowed[c] || table[rune(c)] != "" && c < utf8.RuneSelf

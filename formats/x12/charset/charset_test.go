@@ -2,6 +2,7 @@ package charset
 
 import (
 	"slices"
+	"sync"
 	"testing"
 )
 
@@ -74,4 +75,23 @@ func FuzzFold(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestFoldConcurrently: Fold is called from many goroutines at once (run
+// with -race).
+func TestFoldConcurrently(t *testing.T) {
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < 200; j++ {
+				if got, _ := Fold("Đặng Nguyễn Zoë"); got != "DANG NGUYEN ZOE" {
+					t.Errorf("Fold = %q", got)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -30,6 +30,25 @@ type statusGroup struct {
 	PendingAction      string         `json:"pending_action"`
 	PendingSince       *time.Time     `json:"pending_since,omitempty"`
 	Errors             []model.Error  `json:"errors"`
+	// Events are the qualifying life events of the group's current
+	// version, each with its status at the group's carrier.
+	Events []statusEvent `json:"events,omitempty"`
+}
+
+// statusEvent is a qualifying life event of `onboard status -json`. Its
+// status at the carrier is its family's: the subscriber's status moves with
+// the transmissions that carry the family's changes and their
+// acknowledgements.
+type statusEvent struct {
+	ID            string       `json:"id"`
+	Type          string       `json:"type"`
+	Subscriber    string       `json:"subscriber"`
+	Members       []string     `json:"members"`
+	EventDate     string       `json:"event_date,omitempty"`
+	EffectiveDate string       `json:"effective_date,omitempty"`
+	Source        string       `json:"source"`
+	CarrierID     string       `json:"carrier_id"`
+	Status        model.Status `json:"status"`
 }
 
 // statusRejected is one rejected intake of `onboard status -json`: a group
@@ -165,7 +184,35 @@ func statusGroups(ctx context.Context, st store.Reader, f store.GroupFilter) ([]
 		if !since.IsZero() {
 			sg.PendingSince = &since
 		}
+		if sg.Events, err = groupEvents(ctx, st, g, subs); err != nil {
+			return nil, err
+		}
 		out = append(out, sg)
+	}
+	return out, nil
+}
+
+// groupEvents lists the events of a group's current version with their
+// families' statuses.
+func groupEvents(ctx context.Context, st store.Reader, g *store.GroupRecord, subs []store.SubscriberRecord) ([]statusEvent, error) {
+	if g.Version == 0 {
+		return nil, nil
+	}
+	v, err := st.Version(ctx, g.ID, g.Version)
+	if err != nil {
+		return nil, err
+	}
+	status := make(map[string]model.Status, len(subs))
+	for _, s := range subs {
+		status[s.ExternalIdentifier] = s.Status
+	}
+	var out []statusEvent
+	for _, s := range v.Subscribers {
+		for _, q := range s.QualifyingLifeEvents {
+			out = append(out, statusEvent{ID: q.ID, Type: q.Type, Subscriber: s.ExternalIdentifier, Members: q.Members,
+				EventDate: q.EventDate, EffectiveDate: q.EffectiveDate, Source: q.Source, CarrierID: g.CarrierID,
+				Status: status[s.ExternalIdentifier]})
+		}
 	}
 	return out, nil
 }

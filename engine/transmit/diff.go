@@ -38,7 +38,7 @@ func Changes(base, cur *model.Group, p Policy) model.GroupChanges {
 		gc.Members = make([]model.MemberChange, 0, n)
 	}
 	changed := false
-	w := &walker{p: p, initial: base == nil, visit: func(r *memberResult) {
+	w := &walker{p: p, end: p.termination(), initial: base == nil, visit: func(r *memberResult) {
 		if r.changed {
 			changed = true
 		}
@@ -69,8 +69,9 @@ func Changes(base, cur *model.Group, p Policy) model.GroupChanges {
 // to member, so a walk allocates little more than the changes it returns.
 type walker struct {
 	p       Policy
-	initial bool // base is nil: the group's first delivery
-	toCobra bool // the family in hand moved to COBRA continuation
+	end     string // p.termination(), once: the end of coverage dropped without a date
+	initial bool   // base is nil: the group's first delivery
+	toCobra bool   // the family in hand moved to COBRA continuation
 	visit   func(r *memberResult)
 
 	bcov, ccov, bdc, dc coverage // scratch coverages of the member in hand
@@ -112,7 +113,7 @@ func (w *walker) members(base, cur *model.Group) {
 		b := &base.Subscribers[i]
 		if !inCur[idx[b.ExternalIdentifier]] {
 			// No longer listed at all: every open coverage ends.
-			w.subscriber(b, ended(b, w.p.termination()))
+			w.subscriber(b, ended(b, w.end))
 		}
 	}
 }
@@ -120,7 +121,7 @@ func (w *walker) members(base, cur *model.Group) {
 // subscriber visits a subscriber (b is its base version, or nil) and its
 // dependents: a family, whose changes share one inferred event.
 func (w *walker) subscriber(b, s *model.Subscriber) {
-	end := w.p.termination()
+	end := w.end
 	w.fam = w.fam[:0]
 	w.bcov = w.bcov[:0]
 	if b != nil {

@@ -72,7 +72,7 @@ func (w *walker) memberChange(s *model.Subscriber, d *model.Dependent, known boo
 		case !wasActive && isActive: // new, or reinstated
 			add(model.CoverageChange{Maintenance: model.MaintAdd, Enrollment: c})
 		case wasActive && !inCur: // no longer listed
-			add(model.CoverageChange{Maintenance: model.MaintTerminate, Enrollment: endOn(b, p.termination())})
+			add(model.CoverageChange{Maintenance: model.MaintTerminate, Enrollment: endOn(b, w.end)})
 		case wasActive && !isActive:
 			add(model.CoverageChange{Maintenance: model.MaintTerminate, Enrollment: endOn(c, c.EndDate)})
 		case wasActive && isActive && b.PlanID != c.PlanID:

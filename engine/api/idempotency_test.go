@@ -60,10 +60,30 @@ func TestIdempotencyKey(t *testing.T) {
 	if n := len(history(t, w, acme, id)); n != 1 {
 		t.Errorf("%d status events; the group was applied more than once", n)
 	}
+	// The same new key sent twice at once: one decides, the other waits
+	// for its answer.
+	twice := map[string]string{"Idempotency-Key": "order-43"}
+	answers := make(chan reply, 2)
+	for i := 0; i < 2; i++ {
+		go func() {
+			r, err := w.try(call{method: "POST", path: "/groups", key: acme, body: groupJSON("Twice", 3), header: twice})
+			if err != nil {
+				t.Error(err)
+			}
+			answers <- r
+		}()
+	}
+	a1, a2 := <-answers, <-answers
+	if a1.status != http.StatusCreated || a2.status != http.StatusCreated || !bytes.Equal(a1.body, a2.body) {
+		t.Errorf("the same key at once answered %d and %d:\n%s\n%s", a1.status, a2.status, a1.body, a2.body)
+	}
+	if ev := history(t, w, acme, str(a1.json(t), "group", "id")); len(ev) != 4 {
+		t.Errorf("%d events for a group of 3 subscribers sent twice at once with one key; want 4", len(ev))
+	}
 	// Without the key the same body is decided again: unchanged, 200.
 	mustStatus(t, w.do(call{method: "POST", path: "/groups", key: acme, body: seed(t)}), http.StatusOK)
 	l := w.do(call{method: "GET", path: "/groups", key: acme})
-	if l.header.Get("Total") != "1" {
+	if l.header.Get("Total") != "2" {
 		t.Errorf("Total %s", l.header.Get("Total"))
 	}
 }

@@ -177,6 +177,15 @@ carriers:
 	mixedWrites.print(out, "POST /groups (beside reads)", o.mixed)
 	reads.print(out, "GET /groups/{id} (beside writes)", o.mixed)
 	fmt.Fprintf(out, "\ndaemon peak RSS: %.1f MiB\n", float64(rss)/(1<<20))
+	// CPU time per request does not depend on what else the machine runs,
+	// unlike requests/s on a shared machine.
+	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	total := len(writes.lat) + len(mixedWrites.lat) + len(reads.lat)
+	fmt.Fprintf(out, "daemon CPU: %s in all, %s per request on average (writes and reads)\n",
+		cpu.Round(time.Millisecond), (cpu / time.Duration(max(total, 1))).Round(10*time.Microsecond))
+	if l, err := os.ReadFile("/proc/loadavg"); err == nil {
+		fmt.Fprintf(out, "load average at the end: %s", l)
+	}
 	if n := writes.errors + mixedWrites.errors + reads.errors; n > 0 {
 		return fmt.Errorf("%d requests failed (see %s)", n, filepath.Join(o.dir, "daemon.log"))
 	}

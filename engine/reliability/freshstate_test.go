@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // isa13s returns the ISA13 of every 834 in a carrier's inbox, by name.
@@ -86,4 +87,31 @@ func TestNewDatabaseBesideHistory(t *testing.T) {
 	}
 	// Started once on purpose, the state is no longer new: plain once runs.
 	w.once(bin)
+}
+
+// TestRunRefusesDamagedDatabase: `onboard run` checks its database
+// (PRAGMA quick_check) before it starts: one damaged while onboard was
+// down is refused, naming the problem, instead of being written to.
+func TestRunRefusesDamagedDatabase(t *testing.T) {
+	bin := onboardBinary(t)
+	w := newWorld(t, worldOptions{})
+	w.dumpOnFailure()
+	w.drop("acme", "first.csv", census(censusSpec{partner: "acme", groups: 20, employees: 5}))
+	w.once(bin)
+	f, err := os.OpenFile(w.db(), os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := f.Stat()
+	if err != nil || info.Size() < 8*4096 {
+		t.Fatalf("database of %d bytes (%v): too small to damage a data page", info.Size(), err)
+	}
+	if _, err := f.WriteAt([]byte(strings.Repeat("\xde\xad\xbe\xef", 1024)), info.Size()-4*4096); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	o := w.run(bin, runSpec{args: []string{"run", "-config", w.cfg}, timeout: 30 * time.Second})
+	if o.killed || o.exitCode != 1 || !strings.Contains(string(o.out), "damaged") && !strings.Contains(string(o.out), "malformed") {
+		t.Fatalf("run on a damaged database: exit %d, want 1 saying it is damaged:\n%s", o.exitCode, tail(o.out))
+	}
 }

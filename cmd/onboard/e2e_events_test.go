@@ -96,4 +96,31 @@ func TestEventStatusesFollowTheCarrier(t *testing.T) {
 	if got := eventStatus(); got != "synced" {
 		t.Errorf("after the carrier's result: event %s, want synced", got)
 	}
+	// The LDEx bundle's transmission summary carries the event too.
+	bundles, _ := filepath.Glob(filepath.Join(dir, "var/out/ldex/GCM-001/*.json"))
+	if len(bundles) == 0 {
+		var files []string
+		filepath.Walk(filepath.Join(dir, "var/out"), func(p string, _ os.FileInfo, _ error) error { files = append(files, p); return nil })
+		fb, _ := filepath.Glob(filepath.Join(dir, "var/out/feedback/*"))
+		for _, f := range fb {
+			data, _ := os.ReadFile(f)
+			t.Logf("%s: %s", f, data)
+		}
+		t.Fatalf("no LDEx bundle for GCM-001: %v", files)
+	}
+	latest, err := os.ReadFile(bundles[len(bundles)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b struct {
+		Transmission struct {
+			Events []struct{ Type, Subscriber, Status string } `json:"events"`
+		} `json:"transmission"`
+	}
+	if err := json.Unmarshal(latest, &b); err != nil {
+		t.Fatal(err)
+	}
+	if ev := b.Transmission.Events; len(ev) != 1 || ev[0].Type != "marriage" || ev[0].Subscriber != "E1003" || ev[0].Status != "synced" {
+		t.Errorf("LDEx transmission events: %+v", ev)
+	}
 }

@@ -74,6 +74,9 @@ func Build(ctx context.Context, r store.Reader, cfg *config.Config, groupID stri
 		b.Policy.Carrier.Name = c.Name
 	}
 	b.Transmission.StatusMessages = statusMessages(events)
+	if b.Transmission.Events, err = lifeEvents(ctx, r, groupID, g); err != nil {
+		return nil, err
+	}
 	var missing []string
 	b.Customer, missing = customer(g)
 	enrolment(b, g, c)
@@ -278,4 +281,24 @@ func isBlocked(err error) *Blocked {
 		return b
 	}
 	return nil
+}
+
+// lifeEvents lists the qualifying life events of g (the group's current
+// version) with their families' statuses at the carrier.
+func lifeEvents(ctx context.Context, r store.Reader, groupID string, g *model.Group) ([]ldexfmt.Event, error) {
+	var out []ldexfmt.Event
+	var status map[string]model.Status
+	for _, s := range g.Subscribers {
+		for _, q := range s.QualifyingLifeEvents {
+			if status == nil {
+				var err error
+				if status, err = r.SubscriberStatuses(ctx, groupID); err != nil {
+					return nil, err
+				}
+			}
+			out = append(out, ldexfmt.Event{ID: q.ID, Type: q.Type, Subscriber: s.ExternalIdentifier, Members: q.Members,
+				EventDate: q.EventDate, EffectiveDate: q.EffectiveDate, Source: q.Source, Status: string(status[s.ExternalIdentifier])})
+		}
+	}
+	return out, nil
 }

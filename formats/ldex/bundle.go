@@ -118,6 +118,21 @@ type Transmission struct {
 	// none arrived yet.
 	LastAckResult  string          `json:"last_ack_result"`
 	StatusMessages []StatusMessage `json:"status_messages"`
+	// Events are the qualifying life events of the group's current
+	// version, each with its status at the carrier (its family's).
+	Events []Event `json:"events,omitempty"`
+}
+
+// Event is a qualifying life event in a bundle's transmission summary.
+type Event struct {
+	ID            string   `json:"id"`
+	Type          string   `json:"type"`
+	Subscriber    string   `json:"subscriber"`
+	Members       []string `json:"members"`
+	EventDate     string   `json:"event_date,omitempty"`
+	EffectiveDate string   `json:"effective_date,omitempty"`
+	Source        string   `json:"source"`
+	Status        string   `json:"status"`
 }
 
 // StatusMessage is one human-readable line of the group's history.

@@ -374,7 +374,7 @@ func (d *Daemon) call(r *runner, log *slog.Logger) (err error) {
 			err = fmt.Errorf("job panicked: %v", v)
 		}
 	}()
-	return r.run(d.workCtx)
+	return d.e.underLease(d.workCtx, r.job.Name, r.run)
 }
 
 // saveLastRun persists a job's last run (through the store's one writer).

@@ -33,6 +33,10 @@ type Engine struct {
 	// Jobs are every stage's work, in pass order: intake per partner, then
 	// transmit per carrier, acks per carrier, LDEx per partner, reports.
 	Jobs []Job
+
+	// lease takes a unit of work's lease on a shared store; nil on the
+	// embedded one (see underLease).
+	lease leaseFunc
 }
 
 // Job is one unit of scheduled work: a stage for one partner or carrier.
@@ -66,7 +70,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Engine, er
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{Config: cfg, Store: st, Pool: NewPool(), Log: log, Now: time.Now, Metrics: NewMetrics()}
+	e := &Engine{Config: cfg, Store: st, Pool: NewPool(), Log: log, Now: time.Now, Metrics: NewMetrics(), lease: leaseOf(st)}
 	e.Intake = intake.New(st, cfg, e.Pool.Open, log)
 	if api.Enabled(cfg) {
 		if e.API, err = api.New(api.Options{Config: cfg, Store: st, Intake: e.Intake, Log: log}); err != nil {
@@ -122,12 +126,12 @@ func (e *Engine) Once(ctx context.Context) error {
 		if ctx.Err() != nil {
 			break
 		}
-		var err error
+		run := j.Run
 		if j.Stage == "intake" {
-			err = e.intakePass(ctx, e.Config.Partner(j.Partner), true)
-		} else {
-			err = j.Run(ctx)
+			p := e.Config.Partner(j.Partner)
+			run = func(ctx context.Context) error { return e.intakePass(ctx, p, true) }
 		}
+		err := e.underLease(ctx, j.Name, run)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", j.Name, err))
 		}

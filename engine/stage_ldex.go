@@ -62,7 +62,12 @@ func ldexJobs(e *Engine) ([]Job, error) {
 func ldexAfterAcks(ctx context.Context, e *Engine, d *ldex.Deliverer, carrierID string) {
 	for i := range e.Config.Partners {
 		p := &e.Config.Partners[i]
-		res, err := d.Run(ctx, p.ID, ldex.Scope{CarrierID: carrierID, StatusChanged: true})
+		var res ldex.Result
+		err := e.underLease(ctx, "ldex:"+p.ID, func(ctx context.Context) error {
+			var err error
+			res, err = d.Run(ctx, p.ID, ldex.Scope{CarrierID: carrierID, StatusChanged: true})
+			return err
+		})
 		e.Metrics.BundlesDelivered(p.ID, len(res.Delivered))
 		if err != nil {
 			e.Log.Warn("LDEx bundles after acknowledgements failed; the partner's LDEx job retries", "partner", p.ID, "carrier", carrierID, "err", err)

@@ -140,9 +140,10 @@ func newEngine(ctx context.Context, cfg *config.Config, log *slog.Logger, newSta
 }
 
 // lockState takes the exclusive lock beside the SQLite database (one
-// daemon per embedded state, DESIGN.md §12).
+// daemon per embedded state, DESIGN.md §12). A PostgreSQL state is shared:
+// its daemons take a lease per unit of work instead.
 func lockState(cfg *config.Config) (*statelock.Lock, error) {
-	if cfg.State.SQLite == "" {
+	if cfg.State.SQLite == "" || cfg.State.Postgres != "" {
 		return nil, nil
 	}
 	if err := os.MkdirAll(filepath.Dir(cfg.State.SQLite), 0o750); err != nil {

@@ -128,7 +128,7 @@ func watchSecondSignal(ctx context.Context, log *slog.Logger) (stop func()) {
 
 // logOutputs says at start where onboard reads and writes.
 func logOutputs(log *slog.Logger, cfg *config.Config) {
-	log.Info("state", "config", cfg.Path, "sqlite", cfg.State.SQLite, "staging", cfg.State.Staging)
+	log.Info("state", "config", cfg.Path, "store", engine.StoreName(cfg), "staging", cfg.State.Staging)
 	for _, p := range cfg.Partners {
 		log.Info("partner folders", "partner", p.ID,
 			"inbound", engine.FolderString(p.Inbound.Folder), "schedule", p.Inbound.Schedule,

@@ -34,6 +34,11 @@ type Config struct {
 type State struct {
 	// SQLite is the database file (default var/onboard.db).
 	SQLite string `yaml:"sqlite"`
+	// Postgres, when set, is the PostgreSQL connection URL of a store that
+	// several daemons share (DESIGN.md §12); it replaces SQLite, whose
+	// folder then only places the default staging folder. ${VAR} keeps a
+	// password out of the file.
+	Postgres ConnURL `yaml:"postgres"`
 	// Staging is where files are copied while processed (default: the
 	// database's folder + /staging).
 	Staging string `yaml:"staging"`

@@ -52,6 +52,10 @@ func Run(t *testing.T, open Factory) {
 		{"ControlNumbersConcurrent", testControlNumbersConcurrent},
 		{"ClaimConcurrent", testClaimConcurrent},
 		{"ReadersDuringWrite", testReadersDuringWrite},
+		{"APIFiles", testAPIFiles},
+		{"SubscriberByID", testSubscriberByID},
+		{"IdempotentAnswers", testIdempotentAnswers},
+		{"RejectedIntakes", testRejectedIntakes},
 		{"Ping", testPing},
 	}
 	for _, c := range cases {

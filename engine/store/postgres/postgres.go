@@ -203,7 +203,8 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close implements store.Store.
+// Close implements store.Store. It waits for the leases still held to be
+// released.
 func (s *Store) Close() error {
 	err := s.db.Close()
 	s.leases.Close()

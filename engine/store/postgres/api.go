@@ -29,6 +29,28 @@ func (t *pgTx) MarkFileDone(ctx context.Context, fileID string) error {
 	return nil
 }
 
+// GroupExternalIDs implements Reader. It reads only the (partner_id,
+// external_identifier) index.
+func (r reader) GroupExternalIDs(ctx context.Context, partnerID string) ([]string, error) {
+	rows, err := r.q.QueryContext(ctx, `SELECT external_identifier FROM groups WHERE partner_id = ?`, partnerID)
+	if err != nil {
+		return nil, fmt.Errorf("listing group identifiers: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var ext string
+		if err := rows.Scan(&ext); err != nil {
+			return nil, fmt.Errorf("listing group identifiers: %w", err)
+		}
+		out = append(out, ext)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("listing group identifiers: %w", err)
+	}
+	return out, nil
+}
+
 // Subscriber implements Reader.
 func (r reader) Subscriber(ctx context.Context, id string) (*store.SubscriberRecord, error) {
 	var s store.SubscriberRecord

@@ -77,13 +77,14 @@ func (r reader) Files(ctx context.Context, ff store.FileFilter) ([]store.FileRec
 	return out, rows.Err()
 }
 
-const groupCols = `id, partner_id, external_identifier, carrier_id, organization_name, status, status_datetime, policy_number, version, transmitted_version, content_hash, errors, last_file_id, created_at, updated_at, source_digest`
+const groupCols = `id, partner_id, external_identifier, carrier_id, organization_name, status, status_datetime, policy_number, version, transmitted_version, content_hash, errors, last_file_id, created_at, updated_at, source_digest, carrier_group_key, legacy_member_keys`
 
 func scanGroup(sc interface{ Scan(...any) error }) (*store.GroupRecord, error) {
 	var g store.GroupRecord
 	var status, sdt, errs, created, updated string
 	err := sc.Scan(&g.ID, &g.PartnerID, &g.ExternalIdentifier, &g.CarrierID, &g.OrganizationName, &status, &sdt,
-		&g.PolicyNumber, &g.Version, &g.TransmittedVersion, &g.ContentHash, &errs, &g.LastFileID, &created, &updated, &g.SourceDigest)
+		&g.PolicyNumber, &g.Version, &g.TransmittedVersion, &g.ContentHash, &errs, &g.LastFileID, &created, &updated, &g.SourceDigest,
+		&g.CarrierGroupKey, &g.LegacyMemberKeys)
 	if err != nil {
 		return nil, err
 	}
@@ -179,6 +180,7 @@ func (r reader) CurrentGroup(ctx context.Context, groupID string) (*model.Group,
 	}
 	g.ID, g.PartnerID, g.CarrierID = rec.ID, rec.PartnerID, rec.CarrierID
 	g.Status, g.Errors, g.PolicyNumber = rec.Status, rec.Errors, rec.PolicyNumber
+	g.CarrierGroupKey, g.LegacyMemberKeys = rec.CarrierGroupKey, rec.LegacyMemberKeys
 	t := rec.StatusDatetime
 	g.StatusDatetime = &t
 	byExt := make(map[string]*store.SubscriberRecord, len(subs))

@@ -7,7 +7,7 @@ import "strings"
 // together migrate once. Never edit a released migration: append one.
 //
 // Version 1 is the shape the SQLite store reached in its own migrations
-// 1 to 8. Timestamps are kept as the same fixed-width UTC text as in
+// 1 to 8, version 2 its 9 and 10. Timestamps are kept as the same fixed-width UTC text as in
 // SQLite, so both stores order and compare them alike; every text column
 // collates by bytes ("C"), as SQLite's BINARY does, so that listings come
 // back in the order canonical versions use whatever the database's locale.
@@ -205,6 +205,27 @@ CREATE TABLE rejected_intakes (
 	PRIMARY KEY (file_id, group_external_id)
 );
 CREATE INDEX rejected_intakes_at ON rejected_intakes(at);
+`),
+	// 2: the LDEx push outbox and carrier-facing keys (the SQLite store's
+	// migrations 9 and 10; no PostgreSQL state predates them, so no group
+	// was sent under older keys).
+	collateC(`
+CREATE TABLE push_outbox (
+	id           TEXT PRIMARY KEY,
+	partner_id   TEXT NOT NULL,
+	group_id     TEXT NOT NULL,
+	body         BYTEA NOT NULL,
+	state        TEXT NOT NULL,
+	attempts     INTEGER NOT NULL,
+	next_attempt TEXT NOT NULL,
+	last_error   TEXT NOT NULL,
+	created_at   TEXT NOT NULL,
+	done_at      TEXT NOT NULL
+);
+CREATE INDEX push_outbox_due ON push_outbox(partner_id, state, next_attempt);
+ALTER TABLE groups ADD COLUMN carrier_group_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE groups ADD COLUMN legacy_member_keys BOOLEAN NOT NULL DEFAULT false;
+CREATE INDEX groups_carrier_key ON groups(carrier_id, carrier_group_key);
 `),
 }
 

@@ -166,9 +166,14 @@ func (t *pgTx) SaveGroup(ctx context.Context, g *model.Group, s store.Save) (*st
 	}
 	version := 1
 	if isNew {
-		_, err = t.tx.ExecContext(ctx, `INSERT INTO groups (id, partner_id, external_identifier, carrier_id, organization_name, status, status_datetime, version, content_hash, last_file_id, created_at, updated_at, source_digest)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, g.ID, g.PartnerID, g.ExternalIdentifier, g.CarrierID, g.Employer.OrganizationName,
-			string(model.StatusPending), fmtTime(now), version, s.ContentHash, s.FileID, fmtTime(now), fmtTime(now), s.SourceDigest)
+		var key string
+		key, err = t.newGroupKey(ctx, g)
+		if err != nil {
+			return nil, err
+		}
+		_, err = t.tx.ExecContext(ctx, `INSERT INTO groups (id, partner_id, external_identifier, carrier_id, organization_name, status, status_datetime, version, content_hash, last_file_id, created_at, updated_at, source_digest, carrier_group_key)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, g.ID, g.PartnerID, g.ExternalIdentifier, g.CarrierID, g.Employer.OrganizationName,
+			string(model.StatusPending), fmtTime(now), version, s.ContentHash, s.FileID, fmtTime(now), fmtTime(now), s.SourceDigest, key)
 		if err == nil {
 			err = t.addEvent(ctx, g.ID, "", "", model.StatusPending, s.Reason, s.Source)
 		}

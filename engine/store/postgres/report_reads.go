@@ -3,7 +3,9 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 
+	"github.com/onboard/onboard/engine/model"
 	"github.com/onboard/onboard/engine/store"
 )
 
@@ -48,5 +50,27 @@ func (r reader) RejectedIntakes(ctx context.Context, partnerID string, limit int
 		ri.At = parseTime(at)
 		out = append(out, ri)
 	}
+	return out, rows.Err()
+}
+
+// GroupHistory implements Reader.
+func (r reader) GroupHistory(ctx context.Context, groupID string, limit int) ([]store.Event, error) {
+	rows, err := r.q.QueryContext(ctx, `SELECT id, at, from_status, to_status, reason, source FROM events
+		WHERE group_id = ? AND subscriber_id = '' ORDER BY id DESC LIMIT ?`, groupID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("listing group history: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Event
+	for rows.Next() {
+		e := store.Event{GroupID: groupID}
+		var at, from, to string
+		if err := rows.Scan(&e.ID, &at, &from, &to, &e.Reason, &e.Source); err != nil {
+			return nil, fmt.Errorf("listing group history: %w", err)
+		}
+		e.At, e.From, e.To = parseTime(at), model.Status(from), model.Status(to)
+		out = append(out, e)
+	}
+	slices.Reverse(out)
 	return out, rows.Err()
 }

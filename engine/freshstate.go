@@ -38,7 +38,10 @@ type History struct {
 // outbound folder. It returns nil when the database exists or nothing
 // shows history; else the History and, unless newState, ErrFreshState.
 func CheckFreshState(ctx context.Context, cfg *config.Config, newState bool) (*History, error) {
-	if cfg.State.SQLite == "" {
+	// A PostgreSQL state has no file to be missing: its daemons start one
+	// after another on one database, the later ones finding the folders
+	// the earlier ones wrote.
+	if cfg.State.SQLite == "" || cfg.State.Postgres != "" {
 		return nil, nil
 	}
 	if info, err := os.Stat(cfg.State.SQLite); err == nil && info.Size() > 0 {

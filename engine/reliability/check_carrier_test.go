@@ -16,7 +16,6 @@ import (
 	"github.com/onboard/onboard/engine/acks"
 	"github.com/onboard/onboard/engine/model"
 	"github.com/onboard/onboard/engine/store"
-	"github.com/onboard/onboard/engine/store/sqlite"
 	"github.com/onboard/onboard/formats/x12"
 	"github.com/onboard/onboard/formats/x12/x12guide"
 )
@@ -24,7 +23,7 @@ import (
 // checkCarrier checks a carrier's inbox against the store: one whole 834
 // per delivered transmission and none other, control numbers never used
 // twice, no group version sent twice; it counts the member changes.
-func (w *world) checkCarrier(ctx context.Context, st *sqlite.Store, c string, pic *picture) {
+func (w *world) checkCarrier(ctx context.Context, st store.Store, c string, pic *picture) {
 	w.t.Helper()
 	t := w.t
 	trs, err := st.Transmissions(ctx, store.TransmissionFilter{CarrierID: c})
@@ -134,7 +133,7 @@ func (w *world) inboxFiles(c string, pic *picture) map[string][]byte {
 // checkAcks checks that every acknowledgement was taken and archived, and
 // that each subscriber's status is what the carrier's latest result for it
 // says.
-func (w *world) checkAcks(ctx context.Context, st *sqlite.Store, c string, redelivered bool) {
+func (w *world) checkAcks(ctx context.Context, st store.Store, c string, redelivered bool) {
 	w.t.Helper()
 	t := w.t
 	for _, n := range regularFiles(t, w.acks(c)) {

@@ -17,7 +17,6 @@ import (
 	"testing"
 
 	"github.com/onboard/onboard/engine/store"
-	"github.com/onboard/onboard/engine/store/sqlite"
 )
 
 // picture is what a world holds after its last pass, read from the disk
@@ -46,20 +45,13 @@ type picture struct {
 // every file under a final name whole, a sound database.
 func (w *world) check(dropped map[string][]string) *picture {
 	w.t.Helper()
-	t := w.t
 	pic := &picture{members: map[string]int{}, outcomes: map[string]string{}, statuses: map[string]string{}}
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, w.db())
-	if err != nil {
-		t.Fatalf("opening the store: %v", err)
-	}
+	st := w.openStore(ctx)
 	defer st.Close()
-	if err := st.IntegrityCheck(ctx); err != nil {
-		t.Errorf("store: %v", err)
-	}
 	w.checkNoTemporaries()
 	w.checkWholeFiles()
-	for _, p := range partners {
+	for _, p := range w.partners {
 		w.checkPartnerFiles(ctx, st, p, dropped[p], pic)
 	}
 	for _, c := range carriers {
@@ -137,7 +129,7 @@ func (w *world) checkWholeFiles() {
 // checkPartnerFiles checks that every file dropped for a partner was taken
 // exactly once: moved out of the drop folder to archive/ or failed/ once,
 // answered by a result file, recorded once and done in the store.
-func (w *world) checkPartnerFiles(ctx context.Context, st *sqlite.Store, p string, dropped []string, pic *picture) {
+func (w *world) checkPartnerFiles(ctx context.Context, st store.Store, p string, dropped []string, pic *picture) {
 	w.t.Helper()
 	t := w.t
 	in := w.inbound(p)
@@ -224,7 +216,7 @@ func regularFiles(t testing.TB, dir string) []string {
 // readStatuses records every group's status, checks that each group's
 // current version was sent, and that a group's status is the one its
 // subscribers give it.
-func (w *world) readStatuses(ctx context.Context, st *sqlite.Store, pic *picture) {
+func (w *world) readStatuses(ctx context.Context, st store.Store, pic *picture) {
 	w.t.Helper()
 	t := w.t
 	groups, err := st.Groups(ctx, store.GroupFilter{})

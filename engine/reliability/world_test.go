@@ -31,10 +31,15 @@ type world struct {
 	longestPass time.Duration
 	// answered counts the times the simulated carriers answered each file.
 	answered map[string]int
+	// partners are the world's partners (default: partners).
+	partners []string
+	// postgres is the shared store's URL when the world keeps its state
+	// in PostgreSQL ("" for the SQLite file).
+	postgres string
 }
 
 // partnerCarrier says which carrier each partner of the world sends to.
-var partnerCarrier = map[string]string{"acme": "bluecross", "beta": "bluecross", "gamma": "redshield"}
+var partnerCarrier = map[string]string{"acme": "bluecross", "beta": "bluecross", "gamma": "redshield", "delta": "redshield"}
 
 // partners of the world, in a fixed order.
 var partners = []string{"acme", "beta", "gamma"}
@@ -92,6 +97,10 @@ type worldOptions struct {
 	// noQuarantine sets every partner's quarantine_after to 0: random
 	// kills may fall twice on one file without it being set aside.
 	noQuarantine bool
+	// partners replaces the world's partners (default: partners).
+	partners []string
+	// postgres keeps the state in the PostgreSQL at this URL.
+	postgres string
 }
 
 // newWorld writes a world's config under a new temporary directory.
@@ -116,11 +125,17 @@ func newWorld(t testing.TB, opt worldOptions) *world {
 		t.Fatal(err)
 	}
 	w := &world{t: t, dir: dir, cfg: filepath.Join(dir, "onboard.yaml"), log: &bytes.Buffer{}, dbPath: "var/onboard.db",
-		answered: map[string]int{}}
+		answered: map[string]int{}, partners: partners, postgres: opt.postgres}
+	if opt.partners != nil {
+		w.partners = opt.partners
+	}
 	var b strings.Builder
 	state := "sqlite: var/onboard.db"
 	if opt.state != "" {
 		state = opt.state
+	}
+	if opt.postgres != "" {
+		state = "postgres: '" + opt.postgres + "'"
 	}
 	fmt.Fprintf(&b, "state: {%s}\nreports: {dir: var/reports, schedule: \"@every 2s\"}\npartners:\n", state)
 	extra := ""
@@ -130,7 +145,7 @@ func newWorld(t testing.TB, opt worldOptions) *world {
 	if opt.noQuarantine {
 		extra += "    quarantine_after: 0\n"
 	}
-	for _, p := range partners {
+	for _, p := range w.partners {
 		in := "dir: var/partners/" + p + "/inbound"
 		if v, ok := opt.inbound[p]; ok {
 			in = v
@@ -152,7 +167,7 @@ func newWorld(t testing.TB, opt worldOptions) *world {
 	if err := os.WriteFile(w.cfg, []byte(b.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range partners {
+	for _, p := range w.partners {
 		w.mkdir(w.inbound(p))
 	}
 	for _, c := range carriers {

@@ -46,12 +46,17 @@ test:
 # takes minutes (three rounds of each, reported as the median round).
 # BENCH_SIZES=100000 for the small one only; BENCH_FLAGS for more, e.g.
 # BENCH_FLAGS=-runs=1 for one round, -pprof=var/bench/pprof to profile.
+# The first drop is also measured with the state in PostgreSQL, beside
+# SQLite, with the ratio: on $ONBOARD_BENCH_POSTGRES (or
+# $ONBOARD_TEST_POSTGRES), else on a throwaway cluster (.ci/postgres.sh).
 # Then the API under load (engine/api/apibench): 2,000 POST /groups of
 # 10-member groups from 16 clients on loopback, then GETs beside writes;
 # requests/s, p50/p99, errors (must be 0) and the daemon's peak RSS.
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m $(PKGS)
 	$(GO) build -o bin/benchrun ./engine/benchrun
+	@if [ -z "$$ONBOARD_BENCH_POSTGRES$$ONBOARD_TEST_POSTGRES" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		eval "$$(.ci/postgres.sh start)" && trap '.ci/postgres.sh stop "$$ONBOARD_PG_DIR"' EXIT; fi; \
 	bin/benchrun -onboard $(BIN) -dir var/bench $(if $(BENCH_SIZES),-sizes $(BENCH_SIZES)) $(BENCH_FLAGS)
 	$(GO) build -o bin/apibench ./engine/api/apibench
 	bin/apibench -onboard $(BIN) -dir var/bench/api $(APIBENCH_FLAGS)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -53,7 +54,10 @@ type options struct {
 	keep      bool
 	pprof     string
 	runs      int
-	single    int // members of the one-group census (0: not measured)
+	// postgres is the PostgreSQL the first drop is also measured on ("":
+	// not measured).
+	postgres string
+	single   int // members of the one-group census (0: not measured)
 }
 
 func parseOptions(args []string, stderr io.Writer) (options, error) {
@@ -69,6 +73,8 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.pprof, "pprof", "", "also profile each onboard pass in-process and write CPU and heap profiles to this folder")
 	fs.IntVar(&o.single, "single-group", 250_000, "also measure one census of a single group of this many members (0: skip)")
 	fs.IntVar(&o.runs, "runs", 3, "rounds of floor, first drop and re-drop per size: each is reported as its median round, peak RSS as the largest")
+	fs.StringVar(&o.postgres, "postgres", cmp.Or(os.Getenv("ONBOARD_BENCH_POSTGRES"), os.Getenv("ONBOARD_TEST_POSTGRES")),
+		"also measure the first drop on this PostgreSQL (a schema of its own per round); default $ONBOARD_BENCH_POSTGRES, else $ONBOARD_TEST_POSTGRES")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/onboard/onboard/formats/census/censusgen"
@@ -29,6 +30,9 @@ type sizeResult struct {
 	// re-drop is compared with (drop is the median by intake+transmit).
 	firstIntake time.Duration
 	runs        int
+	// pg is the first drop on PostgreSQL (the median round), when measured.
+	pg    onboardRun
+	hasPG bool
 }
 
 // floorRun is the floor child's measurement.
@@ -68,7 +72,7 @@ func measure(ctx context.Context, o options, self string, groups int, stderr io.
 	// machine one round can be a quarter slower than the next, so each kind
 	// is reported as its median round (and peak RSS as the largest).
 	var floors []floorRun
-	var drops, redrops []onboardRun
+	var drops, redrops, pgDrops []onboardRun
 	for round := 1; round <= o.runs; round++ {
 		if err := newRunDir(dir); err != nil {
 			return r, err
@@ -109,6 +113,19 @@ func measure(ctx context.Context, o options, self string, groups int, stderr io.
 			return r, err
 		}
 		floors, drops, redrops = append(floors, floor), append(drops, drop), append(redrops, redrop)
+
+		if o.postgres != "" {
+			fmt.Fprintf(stderr, "benchrun: %d members, round %d of %d: onboard once on PostgreSQL (first drop)\n", r.members, round, o.runs)
+			pg, err := measurePostgres(ctx, o, self, src, dir+"-pg", r.groups)
+			if err != nil {
+				return r, err
+			}
+			pgDrops = append(pgDrops, pg)
+		}
+	}
+	if len(pgDrops) > 0 {
+		r.pg, r.hasPG = medianRun(pgDrops, func(d onboardRun) time.Duration { return d.intake + d.transmit }), true
+		r.pg.maxRSS = largestRSS(pgDrops, func(d onboardRun) int64 { return d.maxRSS })
 	}
 	r.floor = medianRun(floors, func(f floorRun) time.Duration { return f.wall })
 	r.floor.maxRSS = largestRSS(floors, func(f floorRun) int64 { return f.maxRSS })
@@ -171,6 +188,7 @@ func ensureCensus(dir string, seed int64, groups, groupSize int, stderr io.Write
 // bluecross (config.example.yaml), local folders, no settling.
 const configYAML = `state:
   sqlite: state/onboard.db
+  postgres: '%s'
 http:
   listen: ""
 reports:
@@ -218,7 +236,17 @@ func newRunDir(dir string) error {
 			return fmt.Errorf("creating run folder: %w", err)
 		}
 	}
-	return os.WriteFile(filepath.Join(dir, "onboard.yaml"), []byte(configYAML), 0o600)
+	return writeConfig(dir, "")
+}
+
+// writeConfig writes a run folder's configuration, its state in
+// PostgreSQL when postgres is set.
+func writeConfig(dir, postgres string) error {
+	cfg := strings.Replace(configYAML, "  postgres: '%s'\n", "", 1)
+	if postgres != "" {
+		cfg = strings.Replace(configYAML, "%s", strings.ReplaceAll(postgres, "'", "''"), 1)
+	}
+	return os.WriteFile(filepath.Join(dir, "onboard.yaml"), []byte(cfg), 0o600)
 }
 
 // runOnboard runs `onboard once` on a run folder and times its stages.

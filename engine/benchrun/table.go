@@ -26,6 +26,13 @@ func printTable(w io.Writer, results []sizeResult) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f\t%.1f\t%s\t\n", group(r.members), "onboard: unchanged re-drop (CRLF)",
 			secs(rd.wall), secs(rd.cpu), secs(rd.intake), secsOrDash(rd.transmit), group(int(perSec(r.members, rd.intake))), mb/rd.intake.Seconds(), mib(rd.maxRSS),
 			fmt.Sprintf("%.2f × intake", ratio(rd.intake, r.firstIntake)))
+		if r.hasPG {
+			pg := r.pg
+			pit := pg.intake + pg.transmit
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f\t%.1f\t%s\t\n", group(r.members), "onboard on PostgreSQL: intake + transmit",
+				secs(pg.wall), secs(pg.cpu), secs(pg.intake), secs(pg.transmit), group(int(perSec(r.members, pit))), mb/pit.Seconds(), mib(pg.maxRSS),
+				fmt.Sprintf("%.2f × SQLite", ratio(pit, it)))
+		}
 	}
 	tw.Flush()
 	for _, r := range results {
@@ -66,6 +73,15 @@ func targets(results []sizeResult) []target {
 		}
 	} else {
 		out = append(out, target{name: "1,000,000 members: intake + transmission within 2× the floor, RSS under 256 MiB", skipped: true})
+	}
+	if hasBig && big.hasPG {
+		pit, it := big.pg.intake+big.pg.transmit, big.drop.intake+big.drop.transmit
+		out = append(out, target{name: "1,000,000 members on PostgreSQL: intake + transmission within 3× SQLite",
+			measured: fmt.Sprintf("%.2f×", ratio(pit, it)), ok: ratio(pit, it) <= 3})
+		out = append(out, target{name: "1,000,000 members on PostgreSQL: peak RSS under 256 MiB",
+			measured: fmt.Sprintf("%.1f MiB", mib(big.pg.maxRSS)), ok: big.pg.maxRSS < 256<<20})
+	} else {
+		out = append(out, target{name: "1,000,000 members on PostgreSQL: within 3× SQLite, RSS under 256 MiB", skipped: true})
 	}
 	for _, r := range results {
 		out = append(out, target{name: fmt.Sprintf("%s members: unchanged re-drop under 0.5× the first intake", group(r.members)),

@@ -56,6 +56,8 @@ func Run(t *testing.T, open Factory) {
 		{"SubscriberByID", testSubscriberByID},
 		{"IdempotentAnswers", testIdempotentAnswers},
 		{"RejectedIntakes", testRejectedIntakes},
+		{"Outbox", testOutbox},
+		{"GroupHistoryAndIDs", testGroupHistoryAndIDs},
 		{"Ping", testPing},
 	}
 	for _, c := range cases {

@@ -69,11 +69,7 @@ func enqueuePush(ctx context.Context, tx store.Tx, p *config.Partner, groupID, b
 	if p.Push == nil {
 		return nil
 	}
-	ob, ok := tx.(store.OutboxTx)
-	if !ok {
-		return errors.New("the state store has no push outbox (store.OutboxTx); remove push: or use a store that has one")
-	}
-	return ob.EnqueuePush(ctx, store.PushRecord{ID: bundleID, PartnerID: p.ID, GroupID: groupID, Body: body, NextAttempt: now, CreatedAt: now})
+	return tx.EnqueuePush(ctx, store.PushRecord{ID: bundleID, PartnerID: p.ID, GroupID: groupID, Body: body, NextAttempt: now, CreatedAt: now})
 }
 
 // PushResult is what one push run did.
@@ -88,10 +84,7 @@ func (d *Deliverer) Push(ctx context.Context, partnerID string) (PushResult, err
 	if p == nil || p.Push == nil {
 		return res, nil
 	}
-	ob, ok := d.store.(store.Outbox)
-	if !ok {
-		return res, errors.New("the state store has no push outbox (store.Outbox)")
-	}
+	ob := d.store
 	// Pushes have their own lock: a slow receiver does not hold up the
 	// partner's bundles, and two runs never post the same bundle.
 	defer d.lock("push:" + partnerID)()
@@ -161,7 +154,7 @@ func (d *Deliverer) settle(ctx context.Context, p *config.Partner, rec store.Pus
 		res.Delivered++
 		d.log.Info("LDEx bundle pushed", "partner", p.ID, "group", name, "bundle", rec.ID, "status", status, "attempts", attempts)
 		return d.store.Update(ctx, func(tx store.Tx) error {
-			if err := tx.(store.OutboxTx).FinishPush(ctx, rec.ID, store.PushDelivered, attempts, now, "",
+			if err := tx.FinishPush(ctx, rec.ID, store.PushDelivered, attempts, now, "",
 				fmt.Sprintf("LDEx bundle %s pushed to %s (HTTP %d, attempt %d)", rec.ID, p.Push.URL, status, attempts)); err != nil {
 				return err
 			}
@@ -185,7 +178,7 @@ func (d *Deliverer) settle(ctx context.Context, p *config.Partner, rec store.Pus
 			}
 		}
 		return d.store.Update(ctx, func(tx store.Tx) error {
-			if err := tx.(store.OutboxTx).FinishPush(ctx, rec.ID, store.PushAbandoned, attempts, now, why,
+			if err := tx.FinishPush(ctx, rec.ID, store.PushAbandoned, attempts, now, why,
 				fmt.Sprintf("LDEx bundle %s not pushed to %s: %s", rec.ID, p.Push.URL, why)); err != nil {
 				return err
 			}
@@ -196,7 +189,7 @@ func (d *Deliverer) settle(ctx context.Context, p *config.Partner, rec store.Pus
 		next := now.Add(d.retryAfter(attempts))
 		d.log.Warn("LDEx push failed; retrying", "partner", p.ID, "group", name, "bundle", rec.ID, "attempt", attempts, "next", next.UTC().Format(time.RFC3339), "err", perr)
 		return d.store.Update(ctx, func(tx store.Tx) error {
-			return tx.(store.OutboxTx).SetPushAttempt(ctx, rec.ID, attempts, next, perr.Error())
+			return tx.SetPushAttempt(ctx, rec.ID, attempts, next, perr.Error())
 		})
 	}
 }

@@ -46,13 +46,6 @@ func Sweep(ctx context.Context, st store.Store, p *config.Partner, inbound trans
 	if log == nil {
 		log = slog.Default()
 	}
-	dtx := func(tx store.Tx) (store.DeletionTx, error) {
-		d, ok := tx.(store.DeletionTx)
-		if !ok {
-			return nil, errors.New("the state store cannot record deletions (store.DeletionTx); remove retention.archive or use a store that can")
-		}
-		return d, nil
-	}
 	recent, busy, err := fileNames(ctx, st, p.ID, now.Add(-maxAge))
 	if err != nil {
 		return res, err
@@ -84,11 +77,7 @@ func Sweep(ctx context.Context, st store.Store, p *config.Partner, inbound trans
 			// removal leaves a file the next sweep deletes (and records)
 			// again, never a deletion without its record.
 			err := st.Update(ctx, func(tx store.Tx) error {
-				d, err := dtx(tx)
-				if err != nil {
-					return err
-				}
-				return d.RecordDeletion(ctx, store.Deletion{PartnerID: p.ID, Name: name, ModTime: f.ModTime, Size: f.Size, At: now, Reason: reason})
+				return tx.RecordDeletion(ctx, store.Deletion{PartnerID: p.ID, Name: name, ModTime: f.ModTime, Size: f.Size, At: now, Reason: reason})
 			})
 			if err != nil {
 				return res, err

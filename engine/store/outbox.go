@@ -42,7 +42,7 @@ type PushRecord struct {
 	DoneAt time.Time
 }
 
-// Outbox reads the push outbox.
+// Outbox reads the push outbox; part of Reader, so every store has one.
 type Outbox interface {
 	// DuePushes returns the partner's pending pushes due at now (next
 	// attempt at or before it), oldest first, at most limit.
@@ -52,7 +52,7 @@ type Outbox interface {
 	Pushes(ctx context.Context, partnerID string) ([]PushRecord, error)
 }
 
-// OutboxTx writes the push outbox.
+// OutboxTx writes the push outbox; part of Tx.
 type OutboxTx interface {
 	// EnqueuePush queues a bundle (State pending, due at NextAttempt); a
 	// bundle already queued is left as it is.

@@ -19,8 +19,8 @@ type Deletion struct {
 	Reason  string
 }
 
-// Deletions reads and records retention deletions. A store that offers
-// retention implements it (its Tx implements DeletionTx).
+// Deletions reads retention deletions; part of Reader, so every store
+// records them (its Tx implements DeletionTx).
 type Deletions interface {
 	// Deletions lists a partner's deletions, oldest first ("" for all).
 	Deletions(ctx context.Context, partnerID string) ([]Deletion, error)

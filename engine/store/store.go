@@ -70,11 +70,20 @@ type Reader interface {
 	// GroupHistory returns the group-level status events of a group (its
 	// subscribers' left out), the latest limit of them, oldest first.
 	GroupHistory(ctx context.Context, groupID string, limit int) ([]Event, error)
+
+	// Outbox reads the LDEx push outbox (outbox.go).
+	Outbox
+	// Deletions reads what the retention sweep deleted (retention.go).
+	Deletions
 }
 
 // Tx is a write transaction. Every status change it makes records an event.
 type Tx interface {
 	Reader
+	// OutboxTx writes the LDEx push outbox (outbox.go).
+	OutboxTx
+	// DeletionTx records a retention deletion (retention.go).
+	DeletionTx
 
 	// SetFileResult commits a file's outcome (state stored).
 	SetFileResult(ctx context.Context, fileID string, r FileResult) error

@@ -7,7 +7,7 @@ import "strings"
 // together migrate once. Never edit a released migration: append one.
 //
 // Version 1 is the shape the SQLite store reached in its own migrations
-// 1 to 8, version 2 its 9 and 10. Timestamps are kept as the same fixed-width UTC text as in
+// 1 to 8, version 2 its 9 and 10, version 3 its 11. Timestamps are kept as the same fixed-width UTC text as in
 // SQLite, so both stores order and compare them alike; every text column
 // collates by bytes ("C"), as SQLite's BINARY does, so that listings come
 // back in the order canonical versions use whatever the database's locale.
@@ -226,6 +226,20 @@ CREATE INDEX push_outbox_due ON push_outbox(partner_id, state, next_attempt);
 ALTER TABLE groups ADD COLUMN carrier_group_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE groups ADD COLUMN legacy_member_keys BOOLEAN NOT NULL DEFAULT false;
 CREATE INDEX groups_carrier_key ON groups(carrier_id, carrier_group_key);
+`),
+	// 3: partner source files deleted by retention (the SQLite store's
+	// migration 11).
+	collateC(`
+CREATE TABLE deletions (
+	id         BIGSERIAL PRIMARY KEY,
+	partner_id TEXT NOT NULL,
+	name       TEXT NOT NULL,
+	mod_time   TEXT NOT NULL,
+	size       BIGINT NOT NULL,
+	at         TEXT NOT NULL,
+	reason     TEXT NOT NULL
+);
+CREATE INDEX deletions_partner ON deletions(partner_id, id);
 `),
 }
 

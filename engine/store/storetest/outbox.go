@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -11,29 +12,18 @@ import (
 // testOutbox: a push is queued once, due when its next attempt comes,
 // retried, and finished with an event on its group.
 func testOutbox(t *testing.T, h *harness) {
-	// The outbox is a side interface (store.Outbox, store.OutboxTx) that
-	// every store implements; the type assertions fail the case if not.
-	ob, ok := h.st.(store.Outbox)
-	if !ok {
-		t.Fatalf("%T does not implement store.Outbox", h.st)
-	}
-	h.update(t, func(tx store.Tx) error {
-		if _, ok := tx.(store.OutboxTx); !ok {
-			t.Fatalf("%T does not implement store.OutboxTx", tx)
-		}
-		return nil
-	})
+	ob := h.st
 	g := group("acme", "G1", "E1")
 	h.save(t, g, "v1")
 	t0 := time.Date(2027, 3, 1, 10, 0, 0, 0, time.UTC)
 	push := store.PushRecord{ID: "b1", PartnerID: "acme", GroupID: g.ID, Body: []byte(`{"b":1}`), NextAttempt: t0, CreatedAt: t0}
 	h.update(t, func(tx store.Tx) error {
-		if err := tx.(store.OutboxTx).EnqueuePush(h.ctx, push); err != nil {
+		if err := tx.EnqueuePush(h.ctx, push); err != nil {
 			return err
 		}
 		again := push
 		again.Body = []byte("other")
-		return tx.(store.OutboxTx).EnqueuePush(h.ctx, again) // already queued: left as it is
+		return tx.EnqueuePush(h.ctx, again) // already queued: left as it is
 	})
 	due, err := ob.DuePushes(h.ctx, "acme", t0, 10)
 	if err != nil {
@@ -46,13 +36,13 @@ func testOutbox(t *testing.T, h *harness) {
 		t.Fatalf("a push due before its time: %+v", d)
 	}
 	h.update(t, func(tx store.Tx) error {
-		return tx.(store.OutboxTx).SetPushAttempt(h.ctx, "b1", 1, t0.Add(time.Minute), "503")
+		return tx.SetPushAttempt(h.ctx, "b1", 1, t0.Add(time.Minute), "503")
 	})
 	if d, _ := ob.DuePushes(h.ctx, "acme", t0.Add(30*time.Second), 10); len(d) != 0 {
 		t.Fatalf("a retried push due before its next attempt: %+v", d)
 	}
 	h.update(t, func(tx store.Tx) error {
-		return tx.(store.OutboxTx).FinishPush(h.ctx, "b1", store.PushDelivered, 2, t0.Add(2*time.Minute), "", "bundle pushed")
+		return tx.FinishPush(h.ctx, "b1", store.PushDelivered, 2, t0.Add(2*time.Minute), "", "bundle pushed")
 	})
 	all, err := ob.Pushes(h.ctx, "")
 	if err != nil {
@@ -101,5 +91,54 @@ func testGroupHistoryAndIDs(t *testing.T, h *harness) {
 	slices.Sort(ids)
 	if !slices.Equal(ids, []string{"G1", "G2"}) {
 		t.Fatalf("acme's groups: %q", ids)
+	}
+}
+
+// testDeletions: retention deletions are recorded in a transaction, kept
+// (a rolled-back one is not), and listed oldest first per partner.
+func testDeletions(t *testing.T, h *harness) {
+	mod := time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
+	at := time.Date(2027, 3, 1, 10, 0, 0, 0, time.UTC)
+	h.update(t, func(tx store.Tx) error {
+		if err := tx.RecordDeletion(h.ctx, store.Deletion{PartnerID: "acme", Name: "archive/a.csv", ModTime: mod, Size: 10, At: at, Reason: "old"}); err != nil {
+			return err
+		}
+		if err := tx.RecordDeletion(h.ctx, store.Deletion{PartnerID: "beta", Name: "failed/b.csv", ModTime: mod, Size: 20, Reason: "old"}); err != nil {
+			return err
+		}
+		return tx.RecordDeletion(h.ctx, store.Deletion{PartnerID: "acme", Name: "failed/c.csv", ModTime: mod, Size: 30, At: at.Add(time.Hour), Reason: "older"})
+	})
+	errBoom := errors.New("boom")
+	err := h.st.Update(h.ctx, func(tx store.Tx) error {
+		if err := tx.RecordDeletion(h.ctx, store.Deletion{PartnerID: "acme", Name: "archive/rolled-back.csv", ModTime: mod, Reason: "x"}); err != nil {
+			return err
+		}
+		return errBoom
+	})
+	if !errors.Is(err, errBoom) {
+		t.Fatalf("update: %v, want boom", err)
+	}
+	acme, err := h.st.Deletions(h.ctx, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(acme); got != 2 || acme[0].Name != "archive/a.csv" || acme[1].Name != "failed/c.csv" {
+		t.Fatalf("acme deletions: %+v", acme)
+	}
+	d := acme[0]
+	if !d.ModTime.Equal(mod) || !d.At.Equal(at) || d.Size != 10 || d.Reason != "old" || d.PartnerID != "acme" {
+		t.Fatalf("deletion read back as %+v", d)
+	}
+	all, err := h.st.Deletions(h.ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 3 {
+		t.Fatalf("all deletions: %d, want 3", len(all))
+	}
+	for _, d := range all {
+		if d.PartnerID == "beta" && d.At.IsZero() {
+			t.Fatalf("a deletion without a time was not stamped by the store: %+v", d)
+		}
 	}
 }

@@ -57,6 +57,7 @@ func Run(t *testing.T, open Factory) {
 		{"IdempotentAnswers", testIdempotentAnswers},
 		{"RejectedIntakes", testRejectedIntakes},
 		{"Outbox", testOutbox},
+		{"Deletions", testDeletions},
 		{"GroupHistoryAndIDs", testGroupHistoryAndIDs},
 		{"Ping", testPing},
 	}

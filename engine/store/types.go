@@ -11,7 +11,7 @@ import (
 var ErrNotFound = errors.New("not found")
 
 // ErrNotReplayable is returned by ReopenFile for a file that was not rejected.
-var ErrNotReplayable = errors.New("only a rejected file can be replayed")
+var ErrNotReplayable = errors.New("only a rejected or held file can be replayed")
 
 // File states.
 const (

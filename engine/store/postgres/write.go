@@ -121,7 +121,7 @@ func (s *Store) ReopenFile(ctx context.Context, fileID string) error {
 		if err != nil {
 			return err
 		}
-		if f.State != store.FileDone || f.Outcome != store.OutcomeRejected || f.DuplicateOf != "" {
+		if f.State != store.FileDone || (f.Outcome != store.OutcomeRejected && f.Outcome != store.OutcomeHeld) || f.DuplicateOf != "" {
 			return fmt.Errorf("file %s (%s, %s): %w", f.Name, f.State, f.Outcome, store.ErrNotReplayable)
 		}
 		_, err = txi.(*pgTx).tx.ExecContext(ctx, `UPDATE files SET state = ?, outcome = '', disposition = '' WHERE id = ?`, store.FileProcessing, fileID)

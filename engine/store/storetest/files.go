@@ -137,7 +137,7 @@ func testRecordDuplicate(t *testing.T, h *harness) {
 	}
 }
 
-// testReopenFile: only a rejected file is replayable; its next claim is a
+// testReopenFile: only a rejected or held file is replayable; its next claim is a
 // retry.
 func testReopenFile(t *testing.T, h *harness) {
 	rej := h.claim(t, "acme", "bad.csv", "sha-bad", store.ClaimNew)
@@ -167,6 +167,20 @@ func testReopenFile(t *testing.T, h *harness) {
 	}
 	if err := h.st.ReopenFile(h.ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("reopening an unknown file: %v", err)
+	}
+	// A file the termination guard held is reopened by onboard approve.
+	held := h.claim(t, "acme", "held.csv", "sha-held", store.ClaimNew)
+	h.update(t, func(tx store.Tx) error {
+		return tx.SetFileResult(h.ctx, held.ID, store.FileResult{Outcome: store.OutcomeHeld, Disposition: "held"})
+	})
+	if err := h.st.FileDone(h.ctx, held.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.st.ReopenFile(h.ctx, held.ID); err != nil {
+		t.Fatalf("reopening a held file: %v", err)
+	}
+	if again := h.claim(t, "acme", "held.csv", "sha-held", store.ClaimRetry); again.ID != held.ID {
+		t.Fatal("a reopened held file's claim is not its record")
 	}
 }
 

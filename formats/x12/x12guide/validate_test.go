@@ -364,3 +364,31 @@ func TestEmbeddedMapsAreTheShared(t *testing.T) {
 		t.Errorf("the embedded maps found no problem in a file with undeclared HD03 codes (err %v)", err)
 	}
 }
+
+// TestTestsReadTheSharedMaps: every test that checks an 834 or a 999 goes
+// through Default, which must load the implementation guide from
+// ../shared/x12-maps beside the repository (not the binary's embedded
+// copy), so the files the tests write are held to the standard itself.
+func TestTestsReadTheSharedMaps(t *testing.T) {
+	if os.Getenv(x12guide.MapsEnv) != "" {
+		t.Skipf("%s names other maps", x12guide.MapsEnv)
+	}
+	g := guides(t)
+	// This package is formats/x12/x12guide: the repository root is three up.
+	want, err := filepath.Abs(filepath.Join("..", "..", "..", "../shared/x12-maps"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := filepath.Abs(g.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Fatalf("the tests' guide maps come from %s, want ../shared/x12-maps (%s)", got, want)
+	}
+	for _, f := range []string{x12guide.Map834, x12guide.Map999} {
+		if _, err := os.Stat(filepath.Join(want, f)); err != nil {
+			t.Errorf("../shared/x12-maps/%s: %v", f, err)
+		}
+	}
+}

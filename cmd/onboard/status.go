@@ -40,15 +40,8 @@ type statusGroup struct {
 // the transmissions that carry the family's changes and their
 // acknowledgements.
 type statusEvent struct {
-	ID            string       `json:"id"`
-	Type          string       `json:"type"`
-	Subscriber    string       `json:"subscriber"`
-	Members       []string     `json:"members"`
-	EventDate     string       `json:"event_date,omitempty"`
-	EffectiveDate string       `json:"effective_date,omitempty"`
-	Source        string       `json:"source"`
-	CarrierID     string       `json:"carrier_id"`
-	Status        model.Status `json:"status"`
+	model.EventSummary
+	CarrierID string `json:"carrier_id"`
 }
 
 // statusRejected is one rejected intake of `onboard status -json`: a group
@@ -209,9 +202,7 @@ func groupEvents(ctx context.Context, st store.Reader, g *store.GroupRecord, sub
 	var out []statusEvent
 	for _, s := range v.Subscribers {
 		for _, q := range s.QualifyingLifeEvents {
-			out = append(out, statusEvent{ID: q.ID, Type: q.Type, Subscriber: s.ExternalIdentifier, Members: q.Members,
-				EventDate: q.EventDate, EffectiveDate: q.EffectiveDate, Source: q.Source, CarrierID: g.CarrierID,
-				Status: status[s.ExternalIdentifier]})
+			out = append(out, statusEvent{q.Summary(s.ExternalIdentifier, status[s.ExternalIdentifier]), g.CarrierID})
 		}
 	}
 	return out, nil

@@ -428,8 +428,7 @@ func (in *Intake) apply(ctx context.Context, tx store.Tx, m *merger, sg *model.S
 			reason += ","
 		}
 		reason += fmt.Sprintf(" %s %s (%s)", q.Type, strings.Join(q.Members, "+"), q.ID)
-		gr.Events = append(gr.Events, EventResult{ID: q.ID, Type: q.Type, Subscriber: q.Subscriber, Members: q.Members,
-			EventDate: q.EventDate, EffectiveDate: q.EffectiveDate, Source: q.Source, Status: model.StatusPending})
+		gr.Events = append(gr.Events, q.Summary(q.Subscriber, model.StatusPending))
 	}
 	var digest string
 	if h != nil {

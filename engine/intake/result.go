@@ -70,20 +70,8 @@ type GroupResult struct {
 	Counts             MemberCounts       `json:"counts"`
 	// Events are the qualifying life events the file sent for the group,
 	// pending until a transmission to the carrier carries them.
-	Events []EventResult `json:"events,omitempty"`
+	Events []model.EventSummary `json:"events,omitempty"`
 	Errors []model.Error `json:"errors,omitempty"`
-}
-
-// EventResult is a qualifying life event as a result file reports it.
-type EventResult struct {
-	ID            string       `json:"id"`
-	Type          string       `json:"type"`
-	Subscriber    string       `json:"subscriber"`
-	Members       []string     `json:"members"`
-	EventDate     string       `json:"event_date,omitempty"`
-	EffectiveDate string       `json:"effective_date,omitempty"`
-	Source        string       `json:"source"`
-	Status        model.Status `json:"status"`
 }
 
 // IDPair pairs a partner's identifier with onboard's id.

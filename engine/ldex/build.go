@@ -296,8 +296,7 @@ func lifeEvents(ctx context.Context, r store.Reader, groupID string, g *model.Gr
 					return nil, err
 				}
 			}
-			out = append(out, ldexfmt.Event{ID: q.ID, Type: q.Type, Subscriber: s.ExternalIdentifier, Members: q.Members,
-				EventDate: q.EventDate, EffectiveDate: q.EffectiveDate, Source: q.Source, Status: string(status[s.ExternalIdentifier])})
+			out = append(out, q.Summary(s.ExternalIdentifier, status[s.ExternalIdentifier]))
 		}
 	}
 	return out, nil

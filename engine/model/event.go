@@ -29,6 +29,27 @@ type QualifyingLifeEvent struct {
 	Errors         []Error    `json:"errors,omitempty"`
 }
 
+// EventSummary is a qualifying life event as onboard reports it to people
+// (result files, `onboard status -json`, LDEx bundles): what happened, to
+// whom, when, and its status at the carrier.
+type EventSummary struct {
+	ID            string   `json:"id"`
+	Type          string   `json:"type"`
+	Subscriber    string   `json:"subscriber"`
+	Members       []string `json:"members"`
+	EventDate     string   `json:"event_date,omitempty"`
+	EffectiveDate string   `json:"effective_date,omitempty"`
+	Source        string   `json:"source"`
+	Status        Status   `json:"status"`
+}
+
+// Summary reports q as an event of subscriber (its external identifier)
+// with status at the carrier.
+func (q QualifyingLifeEvent) Summary(subscriber string, status Status) EventSummary {
+	return EventSummary{ID: q.ID, Type: q.Type, Subscriber: subscriber, Members: q.Members,
+		EventDate: q.EventDate, EffectiveDate: q.EffectiveDate, Source: q.Source, Status: status}
+}
+
 // Event sources.
 const (
 	EventPartner  = "partner"  // sent by the partner

@@ -2,6 +2,8 @@ package ldex
 
 import (
 	"time"
+
+	"github.com/onboard/onboard/engine/model"
 )
 
 // Version is the bundle_version this package writes.
@@ -123,17 +125,9 @@ type Transmission struct {
 	Events []Event `json:"events,omitempty"`
 }
 
-// Event is a qualifying life event in a bundle's transmission summary.
-type Event struct {
-	ID            string   `json:"id"`
-	Type          string   `json:"type"`
-	Subscriber    string   `json:"subscriber"`
-	Members       []string `json:"members"`
-	EventDate     string   `json:"event_date,omitempty"`
-	EffectiveDate string   `json:"effective_date,omitempty"`
-	Source        string   `json:"source"`
-	Status        string   `json:"status"`
-}
+// Event is a qualifying life event in a bundle's transmission summary,
+// with its status at the carrier.
+type Event = model.EventSummary
 
 // StatusMessage is one human-readable line of the group's history.
 type StatusMessage struct {

@@ -7,6 +7,7 @@ import (
 	"path"
 
 	"github.com/onboard/onboard/engine"
+	"github.com/onboard/onboard/engine/config"
 	"github.com/onboard/onboard/engine/store"
 	"github.com/onboard/onboard/engine/transport"
 )
@@ -43,47 +44,71 @@ func replay(ctx context.Context, e *engine.Engine, fileID string) error {
 	if err != nil {
 		return err
 	}
+	return retake(ctx, e, f, retakeFrom{dir: "failed", verb: "replay", logMsg: "replaying file"})
+}
+
+// retakeFrom says where a file to take again waits and what to do first.
+type retakeFrom struct {
+	dir    string // the inbound subfolder: failed or held
+	verb   string // replay or approve, for messages
+	logMsg string
+	// before runs once the file is found, before it is moved back.
+	before func(p *config.Partner) error
+}
+
+// retake moves a file that ended in the partner's inbound dir back into
+// the inbound folder, reopens its record and takes it again at once
+// (onboard replay and onboard approve).
+func retake(ctx context.Context, e *engine.Engine, f *store.FileRecord, from retakeFrom) error {
 	p := e.Config.Partner(f.PartnerID)
 	if p == nil {
-		return fmt.Errorf("file %s belongs to partner %s, which is not in the config", fileID, f.PartnerID)
+		return fmt.Errorf("file %s belongs to partner %s, which is not in the config", f.ID, f.PartnerID)
 	}
 	inbound, err := e.Pool.Open(ctx, p.Inbound.Folder)
 	if err != nil {
 		return err
 	}
-	// The file sits in failed/ under its name, or its name plus the
-	// file id's first characters when an older file had the name.
+	// The file sits in dir under its name, or its name plus the file
+	// id's first characters when an older file had the name.
 	var src string
-	for _, cand := range []string{path.Join("failed", f.Name), path.Join("failed", f.Name+"."+fileID[:min(8, len(fileID))])} {
+	for _, cand := range []string{path.Join(from.dir, f.Name), path.Join(from.dir, f.Name+"."+f.ID[:min(8, len(f.ID))])} {
 		if _, err := inbound.Stat(ctx, cand); err == nil {
 			src = cand
 			break
 		}
 	}
 	if src == "" {
-		return fmt.Errorf("file %s is not in %s/failed; put it back there to replay it", f.Name, inbound)
+		return fmt.Errorf("file %s is not in %s/%s; put it back there to %s it", f.Name, inbound, from.dir, from.verb)
 	}
 	if _, err := inbound.Stat(ctx, f.Name); err == nil {
 		return fmt.Errorf("a file named %s is already waiting in %s; let it be processed first", f.Name, inbound)
 	} else if !errors.Is(err, transport.ErrNotExist) {
 		return err
 	}
-	if err := e.Store.ReopenFile(ctx, fileID); err != nil {
+	if from.before != nil {
+		if err := from.before(p); err != nil {
+			return err
+		}
+	}
+	if err := e.Store.ReopenFile(ctx, f.ID); err != nil {
 		return err
 	}
 	if err := inbound.Rename(ctx, src, f.Name); err != nil {
 		return fmt.Errorf("moving %s back to the inbound folder: %w", src, err)
 	}
-	e.Log.Info("replaying file", "partner", p.ID, "file", f.Name, "file_id", fileID)
+	e.Log.Info(from.logMsg, "partner", p.ID, "file", f.Name, "file_id", f.ID)
 	sum, err := e.Intake.Once(ctx, p)
 	if err != nil {
 		return err
 	}
 	for _, fs := range sum.Files {
-		if fs.FileID == fileID {
-			e.Log.Info("file replayed", "file", fs.Name, "outcome", fs.Outcome, "errors", fs.Errors, "result", fs.Result)
+		if fs.FileID == f.ID {
+			e.Log.Info("file taken again", "verb", from.verb, "file", fs.Name, "outcome", fs.Outcome, "errors", fs.Errors, "result", fs.Result)
 			return nil
 		}
 	}
-	return sum.LastErr
+	if sum.LastErr != nil {
+		return sum.LastErr
+	}
+	return fmt.Errorf("file %s was not taken again; see the log", f.Name)
 }
